@@ -1,0 +1,120 @@
+/**
+ * The service: an upload bucket whose notifications feed a queue, a worker that turns each
+ * uploaded file into results in a second bucket, a DLQ for what keeps failing, and alarms.
+ * Stage values come from `src/config/settings.ts` (+ `.env`); routing from `src/config/routes.ts`.
+ */
+import type { AWS } from '@serverless/typescript';
+import { existsSync } from 'node:fs';
+import { checkRoutes } from './src/config/checkRoutes.js';
+import { routes } from './src/config/routes.js';
+import { loadStageSettings } from './src/config/settings.js';
+import {
+  QUEUE_ID,
+  QUEUE_POLICY_ID,
+  RESULTS_ID,
+  UPLOADS_ID,
+  alarmResources,
+  queueConfigurations,
+  queuePolicy,
+  uploadsBucketName,
+  workerIamStatements,
+} from './infra/resources.js';
+import { stageFromArgv } from './infra/stageFromArgv.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const settings = loadStageSettings(stageFromArgv(), process.env);
+checkRoutes(routes);
+
+const SERVICE = 'file-processor';
+/** Encryption at rest and in transit on both queues (SSE-SQS; S3 can deliver to it). */
+const queueEncryption = { Properties: { SqsManagedSseEnabled: true } };
+
+const configuration = {
+  service: SERVICE,
+  frameworkVersion: '3',
+  plugins: ['serverless-esbuild', 'serverless-lift', 'serverless-localstack', 'serverless-offline'],
+  provider: {
+    name: 'aws',
+    runtime: 'nodejs24.x',
+    stage: settings.stage,
+    region: settings.region as NonNullable<AWS['provider']['region']>,
+    architecture: settings.architecture,
+    memorySize: settings.memorySize,
+    logRetentionInDays: settings.stage === 'prod' ? 90 : 14,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      UPLOAD_BUCKET: `\${construct:${UPLOADS_ID}.bucketName}`,
+      RESULTS_BUCKET: `\${construct:${RESULTS_ID}.bucketName}`,
+      MAX_OBJECT_BYTES: String(settings.maxObjectBytes),
+      RECORD_CONCURRENCY: String(settings.recordConcurrency),
+      MAX_RECEIVES: String(settings.maxReceives),
+      POWERTOOLS_SERVICE_NAME: SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: SERVICE,
+      POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    },
+    iam: { role: { statements: workerIamStatements(routes) } },
+  },
+  // Lift would grant every function s3:* on both buckets and SendMessage on the queue.
+  lift: { automaticPermissions: false },
+  constructs: {
+    [UPLOADS_ID]: {
+      type: 'storage',
+      extensions: {
+        bucket: {
+          DependsOn: [QUEUE_POLICY_ID],
+          Properties: {
+            BucketName: uploadsBucketName,
+            NotificationConfiguration: { QueueConfigurations: queueConfigurations(routes) },
+          },
+        },
+      },
+    },
+    [RESULTS_ID]: { type: 'storage' },
+    [QUEUE_ID]: {
+      type: 'queue',
+      worker: {
+        handler: 'src/handlers/worker.handler',
+        timeout: settings.workerTimeoutSeconds,
+      },
+      maxRetries: settings.maxReceives,
+      batchSize: settings.batchSize,
+      maxBatchingWindow: settings.batchingWindowSeconds,
+      maxConcurrency: settings.maxConcurrency,
+      extensions: { queue: queueEncryption, dlq: queueEncryption },
+    },
+  },
+  resources: {
+    Resources: {
+      [QUEUE_POLICY_ID]: queuePolicy(),
+      ...alarmResources(settings),
+    },
+    Outputs: {
+      UploadBucketName: { Value: `\${construct:${UPLOADS_ID}.bucketName}` },
+      ResultsBucketName: { Value: `\${construct:${RESULTS_ID}.bucketName}` },
+      QueueUrl: { Value: `\${construct:${QUEUE_ID}.queueUrl}` },
+      DeadLetterQueueUrl: { Value: `\${construct:${QUEUE_ID}.dlqUrl}` },
+    },
+  },
+  custom: {
+    esbuild: {
+      bundle: true,
+      minify: false,
+      sourcemap: true,
+      target: 'node24',
+      platform: 'node',
+      format: 'esm',
+      outputFileExtension: '.mjs',
+      // sharp ships a native binary per platform: installed by the packager, not bundled.
+      external: ['sharp'],
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    },
+    localstack: {
+      stages: ['local'],
+      host: 'http://127.0.0.1',
+      edgePort: 4566,
+      autostart: false,
+    },
+  },
+} satisfies AWS & Record<string, unknown>;
+
+module.exports = configuration;

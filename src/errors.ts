@@ -1,0 +1,33 @@
+/**
+ * The failure model. Every error says whether retrying can help:
+ * - `TransientError`: retry (the message is reported in `batchItemFailures`).
+ * - `RejectionError`: permanent for this object; recorded as a rejected manifest, message acknowledged.
+ * - `UnusableMessageError`: the SQS message itself is unreadable; reported so it reaches the DLQ intact.
+ * - `ConfigError`: the deployment is misconfigured; raised at package time or cold start.
+ */
+export interface FailureCause {
+  readonly messageId?: string;
+  readonly bucket?: string;
+  readonly key?: string;
+  readonly versionId?: string;
+  readonly error?: unknown;
+}
+
+export class ServiceError extends Error {
+  declare readonly cause: FailureCause | undefined;
+  constructor(message: string, cause?: FailureCause) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends ServiceError {}
+
+export class TransientError extends ServiceError {}
+
+export class RejectionError extends ServiceError {}
+
+export class UnusableMessageError extends ServiceError {}
+
+/** The error's own message, whatever was thrown. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

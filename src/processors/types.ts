@@ -1,0 +1,53 @@
+/**
+ * The processor contract: a readable stream of one S3 object plus its metadata in,
+ * outputs through a sink, a summary back. Processors know nothing of SQS or Lambda,
+ * so they can be run and tested on a local file (see docs/processors.md).
+ */
+import type { Readable } from 'node:stream';
+
+/** The exact object version an S3 event names. */
+export interface SourceObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly eTag?: string;
+  readonly size: number;
+  readonly sequencer: string;
+  readonly contentType?: string;
+}
+
+export interface ProcessorContext {
+  readonly source: SourceObject;
+  /** The route's `options`, validated by the processor itself. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Aborted shortly before the Lambda timeout; pass it to `stream/promises.pipeline`. */
+  readonly signal: AbortSignal;
+}
+
+/** What the sink stored for one output. */
+export interface OutputRecord {
+  readonly key: string;
+  readonly bytes: number;
+  /** SHA-256 of the stored bytes, base64. */
+  readonly sha256: string;
+  readonly contentType: string;
+}
+
+/** Where a processor writes its outputs; names are relative (`rows.ndjson.gz`, `256.webp`). */
+export interface ResultSink {
+  write(name: string, body: Readable | Uint8Array, contentType: string): Promise<OutputRecord>;
+}
+
+/** Counts for the manifest, e.g. `{ rowsIn: 10, rowsOut: 9, rowsRejected: 1 }`. */
+export interface ProcessorSummary {
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export type Processor = (input: Readable, context: ProcessorContext, sink: ResultSink) => Promise<ProcessorSummary>;
+
+export interface ProcessorModule {
+  readonly name: string;
+  /** Recorded in every manifest, so results can be traced to the code that made them. */
+  readonly version: string;
+  readonly process: Processor;
+}

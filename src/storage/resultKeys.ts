@@ -1,0 +1,34 @@
+/**
+ * The results layout (results bucket):
+ *   manifests/<input key>.json                          one per input object, written last
+ *   processed/<input key>/<version>/<output name>       outputs of that object version
+ * Every key here is derived from an input key that `unsafeKeyReason` accepted.
+ */
+import type { SourceObject } from '../processors/types.js';
+
+export const RESULT_PREFIXES = ['manifests/', 'processed/'] as const;
+
+/** S3 keys are at most 1024 bytes; leave room for the prefixes, version and output name. */
+export const MAX_INPUT_KEY_BYTES = 800;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Why `key` cannot be turned into result keys, or `undefined` when it can. */
+export const unsafeKeyReason = (key: string): string | undefined => {
+  if (key === '') return 'key: must not be empty';
+  const bytes = Buffer.byteLength(key);
+  if (bytes > MAX_INPUT_KEY_BYTES) return `key: must be at most ${MAX_INPUT_KEY_BYTES} bytes, ${bytes} given`;
+  if (key.startsWith('/')) return `key: must not start with '/', '${key}' given`;
+  if (CONTROL_CHARACTERS.test(key)) return `key: must not contain control characters, ${JSON.stringify(key)} given`;
+  if (key.split('/').some((segment) => segment === '..' || segment === '.')) return `key: must not contain '.' or '..' segments, '${key}' given`;
+  return undefined;
+};
+
+export const manifestKey = (inputKey: string): string => `manifests/${inputKey}.json`;
+
+/** A version's outputs get their own folder, so an older event can never overwrite a newer result. */
+export const versionTag = (source: Pick<SourceObject, 'versionId' | 'eTag' | 'sequencer'>): string =>
+  (source.versionId ?? source.eTag ?? source.sequencer).replace(/[^A-Za-z0-9._-]/g, '_');
+
+export const outputKey = (source: SourceObject, name: string): string => `processed/${source.key}/${versionTag(source)}/${name}`;
