@@ -15,7 +15,9 @@ import {
   UPLOADS_ID,
   alarmResources,
   queueConfigurations,
+  bucketNamesFor,
   queuePolicy,
+  resultsBucketName,
   uploadsBucketName,
   workerIamStatements,
 } from './infra/resources.js';
@@ -26,13 +28,20 @@ const settings = loadStageSettings(stageFromArgv(), process.env);
 checkRoutes(routes);
 
 const SERVICE = 'file-processor';
+/**
+ * `sls invoke local` cannot resolve CloudFormation references without a deployed stack and
+ * credentials, so it gets the deterministic bucket names (LocalStack's account by default).
+ */
+const invokingLocally = process.argv.includes('invoke') && process.argv.includes('local');
+const localNames = bucketNamesFor(SERVICE, settings.stage, process.env.AWS_ACCOUNT_ID ?? '000000000000');
+const localStackEnvironment = settings.stage === 'local' ? { S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } : {};
 /** Encryption at rest and in transit on both queues (SSE-SQS; S3 can deliver to it). */
 const queueEncryption = { Properties: { SqsManagedSseEnabled: true } };
 
 const configuration = {
   service: SERVICE,
   frameworkVersion: '3',
-  plugins: ['serverless-esbuild', 'serverless-lift', 'serverless-localstack', 'serverless-offline'],
+  plugins: ['serverless-esbuild', 'serverless-lift', 'serverless-localstack', 'serverless-offline', './infra/plugins/localWorker.ts'],
   provider: {
     name: 'aws',
     runtime: 'nodejs24.x',
@@ -43,14 +52,15 @@ const configuration = {
     logRetentionInDays: settings.stage === 'prod' ? 90 : 14,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      UPLOAD_BUCKET: `\${construct:${UPLOADS_ID}.bucketName}`,
-      RESULTS_BUCKET: `\${construct:${RESULTS_ID}.bucketName}`,
+      UPLOAD_BUCKET: invokingLocally ? localNames.uploads : `\${construct:${UPLOADS_ID}.bucketName}`,
+      RESULTS_BUCKET: invokingLocally ? localNames.results : `\${construct:${RESULTS_ID}.bucketName}`,
       MAX_OBJECT_BYTES: String(settings.maxObjectBytes),
       RECORD_CONCURRENCY: String(settings.recordConcurrency),
       MAX_RECEIVES: String(settings.maxReceives),
       POWERTOOLS_SERVICE_NAME: SERVICE,
       POWERTOOLS_METRICS_NAMESPACE: SERVICE,
       POWERTOOLS_LOG_LEVEL: settings.logLevel,
+      ...localStackEnvironment,
     },
     iam: { role: { statements: workerIamStatements(routes) } },
   },
@@ -69,7 +79,7 @@ const configuration = {
         },
       },
     },
-    [RESULTS_ID]: { type: 'storage' },
+    [RESULTS_ID]: { type: 'storage', extensions: { bucket: { Properties: { BucketName: resultsBucketName } } } },
     [QUEUE_ID]: {
       type: 'queue',
       worker: {
@@ -103,7 +113,8 @@ const configuration = {
       target: 'node24',
       platform: 'node',
       format: 'esm',
-      outputFileExtension: '.mjs',
+      // osls 3's invoke local cannot load `.mjs`; the deployed package keeps ESM's extension.
+      outputFileExtension: invokingLocally ? '.js' : '.mjs',
       // sharp ships a native binary per platform: installed by the packager, not bundled.
       external: ['sharp'],
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

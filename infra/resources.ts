@@ -21,6 +21,13 @@ const resultsArn = `\${construct:${RESULTS_ID}.bucketArn}`;
  * when the notification is created), and a reference back would be a dependency cycle.
  */
 export const uploadsBucketName = { 'Fn::Sub': '${AWS::StackName}-uploads-${AWS::AccountId}' };
+export const resultsBucketName = { 'Fn::Sub': '${AWS::StackName}-results-${AWS::AccountId}' };
+
+/** The same names as plain strings, for `sls invoke local` (which cannot resolve CloudFormation). */
+export const bucketNamesFor = (service: string, stage: string, accountId: string) => ({
+  uploads: `${service}-${stage}-uploads-${accountId}`,
+  results: `${service}-${stage}-results-${accountId}`,
+});
 const uploadsBucketArn = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AWS::StackName}-uploads-${AWS::AccountId}' };
 
 /** One S3 notification rule per (route, suffix): S3 filters take one prefix and one suffix. */

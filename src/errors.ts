@@ -2,6 +2,7 @@
  * The failure model. Every error says whether retrying can help:
  * - `TransientError`: retry (the message is reported in `batchItemFailures`).
  * - `RejectionError`: permanent for this object; recorded as a rejected manifest, message acknowledged.
+ * - `SupersededError`: the object was overwritten before we read it; its own, newer event handles it.
  * - `UnusableMessageError`: the SQS message itself is unreadable; reported so it reaches the DLQ intact.
  * - `ConfigError`: the deployment is misconfigured; raised at package time or cold start.
  */
@@ -26,6 +27,8 @@ export class ConfigError extends ServiceError {}
 export class TransientError extends ServiceError {}
 
 export class RejectionError extends ServiceError {}
+
+export class SupersededError extends ServiceError {}
 
 export class UnusableMessageError extends ServiceError {}
 

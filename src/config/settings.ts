@@ -67,14 +67,12 @@ export const loadStageSettings = (stage: Stage, env: Env): StageSettings => {
   return checkStageSettings(settings as unknown as StageSettings);
 };
 
-/** SQS allows a visibility timeout of at most 12 hours. */
-const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
-
 /** AWS limits that a plain type cannot express; each message names the variable and value. */
 export const checkStageSettings = (settings: StageSettings): StageSettings => {
   const range = (env: string, value: number, min: number, max: number) => {
     if (value < min || value > max) throw new ConfigError(`${env}: must be between ${min} and ${max}, '${value}' given`);
   };
+  // Lambda's maximum; with Lift's 6 × timeout rule the queue's visibility timeout stays within SQS's 12 h.
   range('WORKER_TIMEOUT_SECONDS', settings.workerTimeoutSeconds, 1, 900);
   range('LAMBDA_MEMORY_MB', settings.memorySize, 128, 10_240);
   range('BATCH_SIZE', settings.batchSize, 1, 10_000);
@@ -84,12 +82,6 @@ export const checkStageSettings = (settings: StageSettings): StageSettings => {
   range('RECORD_CONCURRENCY', settings.recordConcurrency, 1, 64);
   range('MAX_OBJECT_BYTES', settings.maxObjectBytes, 1, 5 * 1024 ** 4);
   range('ALARM_OLDEST_MESSAGE_SECONDS', settings.oldestMessageAlarmSeconds, 60, 1_209_600);
-  const visibility = visibilityTimeoutSeconds(settings);
-  if (visibility > MAX_VISIBILITY_TIMEOUT_SECONDS) {
-    throw new ConfigError(
-      `WORKER_TIMEOUT_SECONDS: the queue's visibility timeout (6 × timeout + batching window = ${visibility} s) must not exceed ${MAX_VISIBILITY_TIMEOUT_SECONDS} s, '${settings.workerTimeoutSeconds}' given`,
-    );
-  }
   if (settings.batchSize > 10 && settings.batchingWindowSeconds < 1) {
     throw new ConfigError(`BATCH_SIZE: a batch size above 10 needs BATCHING_WINDOW_SECONDS ≥ 1, '${settings.batchSize}' given with a window of 0`);
   }

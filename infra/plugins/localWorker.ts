@@ -1,0 +1,130 @@
+/**
+ * Serverless plugin: on the stages listed in `custom.localWorker.stages` (default: `local`), leaves
+ * every Lambda resource out of the deployed template — functions, versions, event source mappings,
+ * their log groups and execution role, and anything that references them (e.g. the
+ * `…QualifiedArn` output). Everything else (buckets, queues, policies, notification, alarms) is
+ * exactly what goes to AWS. Why: LocalStack without Docker cannot run Lambda (CreateFunction leaves
+ * the function `Failed`, so the whole stack fails); there the worker runs on the host instead,
+ * polling the queue with the event-source semantics (`npm run worker:local`, src/local/).
+ *
+ * Loaded by Node's own TypeScript type stripping (Node ≥ 22.18 / 23.6), so this file must not
+ * import other project files at runtime: only `import type`.
+ */
+
+type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+interface Resource {
+  readonly Type: string;
+  readonly DependsOn?: string | readonly string[];
+  readonly [key: string]: Json | undefined;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, Json>;
+  [key: string]: unknown;
+}
+
+/** The resources that need a Lambda runtime; a template without them deploys on LocalStack. */
+const LAMBDA_TYPES = new Set([
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Version',
+  'AWS::Lambda::Alias',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::Permission',
+  'AWS::Lambda::Url',
+  'AWS::Lambda::EventInvokeConfig',
+]);
+/** Supporting resources, removed only when a removed function used them and nothing else does. */
+const SUPPORT_TYPES = new Set(['AWS::Logs::LogGroup', 'AWS::IAM::Role']);
+
+/** Logical ids that `value` points to through Ref, Fn::GetAtt, Fn::Sub or DependsOn. */
+export const referencesOf = (value: Json | undefined, found = new Set<string>()): Set<string> => {
+  if (typeof value === 'string' || value === null || typeof value !== 'object') return found;
+  if (Array.isArray(value)) {
+    for (const item of value as readonly Json[]) referencesOf(item, found);
+    return found;
+  }
+  for (const [key, inner] of Object.entries(value as Record<string, Json>)) {
+    if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+    else if (key === 'Fn::GetAtt') found.add(typeof inner === 'string' ? inner.split('.')[0]! : String((inner as Json[])[0]));
+    else if (key === 'DependsOn') [inner].flat().forEach((id) => typeof id === 'string' && found.add(id));
+    else if (key === 'Fn::Sub') subReferences(inner, found);
+    else referencesOf(inner, found);
+  }
+  return found;
+};
+
+const subReferences = (sub: Json, found: Set<string>): void => {
+  const [text, variables] = Array.isArray(sub) ? (sub as readonly Json[]) : [sub];
+  if (typeof text === 'string') for (const match of text.matchAll(/\$\{([^!.}]+)[^}]*\}/g)) found.add(match[1]!);
+  referencesOf(variables, found);
+};
+
+const referencedByRemaining = (id: string, resources: Record<string, Resource>): boolean =>
+  Object.values(resources).some((resource) => referencesOf(resource as Json).has(id));
+
+/**
+ * Returns a copy of `template` without Lambda resources and whatever depends on them.
+ * @example withoutLambda(packaged).removed // ['JobsWorkerLambdaFunction', 'JobsWorkerLogGroup', …]
+ */
+export const withoutLambda = (template: Template): { template: Template; removed: string[] } => {
+  const resources = { ...template.Resources };
+  const outputs = { ...template.Outputs };
+  const removed: string[] = [];
+  const remove = (id: string) => {
+    delete resources[id];
+    removed.push(id);
+  };
+  const lambdaIds = Object.keys(resources).filter((id) => LAMBDA_TYPES.has(resources[id]!.Type));
+  const usedByLambda = new Set(lambdaIds.flatMap((id) => [...referencesOf(resources[id] as Json)]));
+  lambdaIds.forEach(remove);
+  for (const id of usedByLambda) {
+    const type = resources[id]?.Type;
+    if (type !== undefined && SUPPORT_TYPES.has(type) && !referencedByRemaining(id, resources)) remove(id);
+  }
+  removeDependents(resources, removed, remove);
+  for (const [id, output] of Object.entries(outputs)) {
+    if ([...referencesOf(output)].some((ref) => removed.includes(ref))) delete outputs[id];
+  }
+  return { template: { ...template, Resources: resources, Outputs: outputs }, removed };
+};
+
+/** Anything left that still points at a removed resource would fail validation: remove it too. */
+const removeDependents = (resources: Record<string, Resource>, removed: string[], remove: (id: string) => void) => {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [id, resource] of Object.entries(resources)) {
+      if ([...referencesOf(resource as Json)].some((ref) => removed.includes(ref))) {
+        remove(id);
+        changed = true;
+      }
+    }
+  }
+};
+
+interface Serverless {
+  service: { provider: { compiledCloudFormationTemplate: Template }; custom?: { localWorker?: { stages?: string[] } } };
+  getProvider(name: 'aws'): { getStage(): string };
+}
+interface PluginUtils {
+  log: { notice(message: string): void; verbose(message: string): void };
+}
+
+export default class LocalWorkerPlugin {
+  readonly hooks: Record<string, () => void>;
+
+  constructor(serverless: Serverless, _options: unknown, { log }: PluginUtils) {
+    // After Lift (after:package:compileEvents) has added the worker, before the template is saved.
+    this.hooks = { 'before:package:finalize': () => this.stripLambda(serverless, log) };
+  }
+
+  private stripLambda(serverless: Serverless, log: PluginUtils['log']): void {
+    const stage = serverless.getProvider('aws').getStage();
+    const stages = serverless.service.custom?.localWorker?.stages ?? ['local'];
+    if (!stages.includes(stage)) return;
+    const { provider } = serverless.service;
+    const { template, removed } = withoutLambda(provider.compiledCloudFormationTemplate);
+    provider.compiledCloudFormationTemplate = template;
+    log.notice(`local-worker: stage '${stage}' deploys without Lambda (run the worker with 'npm run worker:local')`);
+    log.verbose(`local-worker: left out ${removed.join(', ')}`);
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { checkRoutes, findRoute } from '../../src/config/checkRoutes.js';
+import { routes } from '../../src/config/routes.js';
+import type { Route } from '../../src/config/types.js';
+import { ConfigError } from '../../src/errors.js';
+
+type RouteInput = Omit<Partial<Route>, 'processor'> & { readonly processor?: string };
+
+/** A valid route unless overridden; `processor` may be any string, to test the runtime check. */
+const route = (overrides: RouteInput = {}): Route =>
+  ({ id: 'orders', prefix: 'incoming/orders/', suffixes: ['.csv'], processor: 'csv-to-ndjson', ...overrides }) as Route;
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('checkRoutes', () => {
+  test('the checked-in routing table is valid', () => {
+    expect(checkRoutes(routes)).toBe(routes);
+  });
+
+  test.each([
+    { name: 'same prefix and suffix', a: route(), b: route({ id: 'b', suffixes: ['.csv'] }), filter: "incoming/orders/*.csv" },
+    {
+      name: "nested prefixes 'a/' ⊃ 'a/b/' and suffixes '.csv' ⊃ 's.csv'",
+      a: route({ id: 'a', prefix: 'a/' }),
+      b: route({ id: 'b', prefix: 'a/b/', suffixes: ['s.csv'] }),
+      filter: 'a/b/*s.csv',
+    },
+    { name: 'one suffix ends the other', a: route({ id: 'a', suffixes: ['.gz'] }), b: route({ id: 'b', suffixes: ['.csv.gz'] }), filter: 'incoming/orders/*.csv.gz' },
+  ])('overlapping filters are rejected: $name', ({ a, b, filter }) => {
+    expect(() => checkRoutes([a, b])).toThrow(ConfigError);
+    expect(() => checkRoutes([a, b])).toThrow(new RegExp(`^routes\\['${b.id}'\\]: filter '${escape(filter)}' overlaps routes\\['${a.id}'\\]`));
+  });
+
+  test('a suffix listed twice in one route overlaps itself', () => {
+    expect(() => checkRoutes([route({ suffixes: ['.csv', '.csv'] })])).toThrow(/routes\['orders'\]: filter 'incoming\/orders\/\*\.csv' overlaps routes\['orders'\]/);
+  });
+
+  test.each([
+    { name: "'.csv' vs '.csv.gz' (neither ends the other)", a: route({ suffixes: ['.csv', '.csv.gz'] }), b: undefined },
+    { name: "sibling prefixes 'a/' and 'b/'", a: route({ id: 'a', prefix: 'a/' }), b: route({ id: 'b', prefix: 'b/' }) },
+    { name: "'a/' and 'ab/' (a string prefix, not a folder prefix)", a: route({ id: 'a', prefix: 'a/' }), b: route({ id: 'b', prefix: 'ab/' }) },
+    { name: "nested prefixes with unrelated suffixes", a: route({ id: 'a', prefix: 'a/' }), b: route({ id: 'b', prefix: 'a/b/', suffixes: ['.png'] }) },
+  ])('non-overlapping filters are accepted: $name', ({ a, b }) => {
+    const table = b === undefined ? [a] : [a, b];
+    expect(checkRoutes(table)).toBe(table);
+  });
+
+  test.each(['processed/', 'manifests/', 'processed/orders/', 'manifests/2026/'])('a route reading from the results layout (%s) is rejected', (prefix) => {
+    const resultPrefix = prefix.startsWith('processed/') ? 'processed/' : 'manifests/';
+    expect(() => checkRoutes([route({ prefix })])).toThrow(ConfigError);
+    expect(() => checkRoutes([route({ prefix })])).toThrow(
+      `routes['orders'].prefix: must not read from the results layout ('${resultPrefix}'), '${prefix}' given`,
+    );
+  });
+
+  test('a prefix that only looks like a result prefix is accepted', () => {
+    expect(checkRoutes([route({ prefix: 'processed-old/' })])).toHaveLength(1);
+  });
+
+  test.each([
+    { name: 'unknown processor', input: { processor: 'xml-to-json' }, message: "routes['orders'].processor: must be one of csv-to-ndjson, image-thumbnails, 'xml-to-json' given" },
+    { name: 'prefix without trailing /', input: { prefix: 'incoming/orders' }, message: "routes['orders'].prefix: must be a folder like 'incoming/orders/' (non-empty, ending in '/'), 'incoming/orders' given" },
+    { name: 'empty prefix', input: { prefix: '' }, message: "routes['orders'].prefix: must be a folder like 'incoming/orders/' (non-empty, ending in '/'), '' given" },
+    { name: 'prefix starting with /', input: { prefix: '/incoming/' }, message: "routes['orders'].prefix: must be a folder like 'incoming/orders/' (non-empty, ending in '/'), '/incoming/' given" },
+    { name: 'no suffix', input: { suffixes: [] }, message: "routes['orders'].suffixes: must list at least one non-empty suffix, '' given" },
+    { name: 'empty suffix', input: { suffixes: ['.csv', ''] }, message: "routes['orders'].suffixes: must list at least one non-empty suffix, '.csv, ' given" },
+    { name: 'upper-case id', input: { id: 'Orders' }, message: "routes['Orders'].id: must be lower-case letters, digits and '-', 'Orders' given" },
+  ])('$name', ({ input, message }) => {
+    expect(() => checkRoutes([route(input)])).toThrow(ConfigError);
+    expect(() => checkRoutes([route(input)])).toThrow(message);
+  });
+
+  test('duplicate ids are rejected', () => {
+    expect(() => checkRoutes([route(), route({ prefix: 'other/' })])).toThrow("routes['orders'].id: must be unique, 'orders' given twice");
+  });
+});
+
+describe('findRoute', () => {
+  test.each([
+    { key: 'incoming/orders/2026/orders sample+1.csv', id: 'orders' },
+    { key: 'incoming/orders/x.csv.gz', id: 'orders' },
+    { key: 'incoming/images/cat.jpg', id: 'images' },
+    { key: 'incoming/images/cat.JPG', id: undefined },
+    { key: 'incoming/orders/x.csv.bak', id: undefined },
+    { key: 'processed/incoming/orders/x.csv', id: undefined },
+  ])('$key → $id', ({ key, id }) => {
+    expect(findRoute(routes, key)?.id).toBe(id);
+  });
+});

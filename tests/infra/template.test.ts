@@ -1,0 +1,322 @@
+/**
+ * Properties of the CloudFormation that `sls package` really produces, for `dev` and `prod`.
+ * Expected values come from the same config modules `serverless.ts` reads (routes, stage
+ * settings), so each test fails when the template drifts from the configuration.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { routes } from '../../src/config/routes.js';
+import { loadStageSettings } from '../../src/config/settings.js';
+import type { Stage, StageSettings } from '../../src/config/types.js';
+import { PROJECT_ROOT } from '../helpers/sls.js';
+import {
+  type CfnTemplate,
+  type Json,
+  actionsOf,
+  asList,
+  bucketScope,
+  dependencyGraph,
+  dependsOn,
+  findCycle,
+  iamStatements,
+  isObject,
+  packageStage,
+  referencedIds,
+  resourcesOfType,
+  theResource,
+} from '../helpers/template.js';
+
+const ALARM_EMAIL = 'ops@example.com';
+/** `ALARM_EMAIL: ''` overrides a developer's `.env`: dev must package without a subscription. */
+const stageEnv: Readonly<Record<'dev' | 'prod', Record<string, string>>> = { dev: { ALARM_EMAIL: '' }, prod: { ALARM_EMAIL } };
+const STAGES = ['dev', 'prod'] as const;
+
+/** The settings `serverless.ts` sees: process env, the overrides, then `.env` for what is unset. */
+const expectedSettings = (stage: Stage, overrides: Record<string, string>): StageSettings => {
+  const dotEnvPath = path.join(PROJECT_ROOT, '.env');
+  const dotEnv = existsSync(dotEnvPath) ? parseEnv(readFileSync(dotEnvPath, 'utf8')) : {};
+  return loadStageSettings(stage, { ...dotEnv, ...process.env, ...overrides });
+};
+
+interface Packaged {
+  readonly template: CfnTemplate;
+  readonly settings: StageSettings;
+  readonly ids: { uploads: string; results: string; queue: string; dlq: string; worker: string; topic: string };
+}
+
+const packaged = new Map<Stage, Packaged>();
+
+const logicalIds = (template: CfnTemplate): Packaged['ids'] => {
+  const bucket = (construct: string) => theResource(template, 'AWS::S3::Bucket', ({ id }) => id.startsWith(`${construct}Bucket`)).id;
+  const queue = theResource(template, 'AWS::SQS::Queue', ({ properties }) => properties.RedrivePolicy !== undefined);
+  const redrive = queue.properties.RedrivePolicy;
+  const dlqTarget = isObject(redrive) ? redrive.deadLetterTargetArn : undefined;
+  const dlq = theResource(template, 'AWS::SQS::Queue', ({ id }) => JSON.stringify(dlqTarget) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+  return {
+    uploads: bucket('uploads'),
+    results: bucket('results'),
+    queue: queue.id,
+    dlq: dlq.id,
+    worker: theResource(template, 'AWS::Lambda::Function').id,
+    topic: theResource(template, 'AWS::SNS::Topic').id,
+  };
+};
+
+beforeAll(async () => {
+  // One after the other: both runs bundle into the project's `.esbuild/` folder.
+  for (const stage of STAGES) {
+    const template = await packageStage(stage, stageEnv[stage]);
+    packaged.set(stage, { template, settings: expectedSettings(stage, stageEnv[stage]), ids: logicalIds(template) });
+  }
+});
+
+const get = (stage: Stage): Packaged => {
+  const found = packaged.get(stage);
+  if (found === undefined) throw new Error(`stage ${stage} was not packaged`);
+  return found;
+};
+
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+describe.each(STAGES)('packaged template for %s', (stage) => {
+  test('S3 notifications: exactly one ObjectCreated rule per route × suffix, to the jobs queue', () => {
+    const { template, ids } = get(stage);
+    const expected = routes.flatMap((route) =>
+      route.suffixes.map((suffix) => ({
+        Event: 's3:ObjectCreated:*',
+        Queue: getAtt(ids.queue),
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: route.prefix }, { Name: 'suffix', Value: suffix }] } },
+      })),
+    );
+    const notification = template.Resources[ids.uploads]?.Properties?.NotificationConfiguration;
+    const actual = isObject(notification) ? asList(notification.QueueConfigurations) : [];
+    const byJson = (list: readonly unknown[]) => list.map((item) => JSON.stringify(item)).sort();
+    expect(byJson(actual)).toEqual(byJson(expected));
+    expect(isObject(notification) ? Object.keys(notification) : []).toEqual(['QueueConfigurations']);
+    expect(resourcesOfType(template, 'AWS::S3::Bucket').filter(({ properties }) => properties.NotificationConfiguration !== undefined)).toHaveLength(1);
+  });
+
+  test('DLQ keeps messages 14 days; the queue redrives to it after the stage maxReceives (≥ 5)', () => {
+    const { template, settings, ids } = get(stage);
+    expect(template.Resources[ids.dlq]).toMatchObject({ Properties: { MessageRetentionPeriod: 14 * 24 * 3600 } });
+    expect(template.Resources[ids.queue]).toMatchObject({
+      Properties: { RedrivePolicy: { deadLetterTargetArn: getAtt(ids.dlq), maxReceiveCount: settings.maxReceives } },
+    });
+    expect(settings.maxReceives).toBeGreaterThanOrEqual(5);
+    expect(resourcesOfType(template, 'AWS::SQS::Queue')).toHaveLength(2);
+  });
+
+  test("visibility timeout ≥ 6 × function timeout, and equal to Lift's 6 × timeout + batching window", () => {
+    const { template, settings, ids } = get(stage);
+    const timeout = template.Resources[ids.worker]?.Properties?.Timeout;
+    const visibility = template.Resources[ids.queue]?.Properties?.VisibilityTimeout;
+    expect(timeout).toBe(settings.workerTimeoutSeconds);
+    expect(visibility).toBeTypeOf('number');
+    expect(visibility).toBeGreaterThanOrEqual(6 * Number(timeout));
+    expect(visibility).toBe(6 * settings.workerTimeoutSeconds + settings.batchingWindowSeconds);
+  });
+
+  test('event source mapping: partial batch failures, batch size, window and maximum concurrency of the stage', () => {
+    const { template, settings, ids } = get(stage);
+    const mapping = theResource(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.properties).toMatchObject({
+      EventSourceArn: getAtt(ids.queue),
+      FunctionName: getAtt(ids.worker),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: settings.batchSize,
+      MaximumBatchingWindowInSeconds: settings.batchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+    });
+    expect(mapping.properties.Enabled).not.toBe(false);
+  });
+
+  test('queue policy: only s3.amazonaws.com, from the upload bucket in this account, may send; TLS required', () => {
+    const { template, ids } = get(stage);
+    const policy = theResource(template, 'AWS::SQS::QueuePolicy');
+    const bucketName = template.Resources[ids.uploads]?.Properties?.BucketName;
+    const nameTemplate = isObject(bucketName) ? bucketName['Fn::Sub'] : undefined;
+    expect(nameTemplate).toBeTypeOf('string');
+    expect(policy.properties).toMatchObject({ Queues: [{ Ref: ids.queue }] });
+    const document = policy.properties.PolicyDocument;
+    const statements = isObject(document) ? asList(document.Statement) : [];
+    const allows = statements.filter((statement) => isObject(statement) && statement.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: getAtt(ids.queue),
+        Condition: {
+          // The same deterministic name the bucket is created with: this policy is for that bucket only.
+          ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${String(nameTemplate)}` } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+    ]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:*',
+        Resource: getAtt(ids.queue),
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  test('the upload bucket depends on the queue policy, the policy does not reference the bucket, no cycle', () => {
+    const { template, ids } = get(stage);
+    const policy = theResource(template, 'AWS::SQS::QueuePolicy');
+    const bucket = template.Resources[ids.uploads];
+    expect(bucket === undefined ? [] : dependsOn(bucket)).toContain(policy.id);
+    expect([...referencedIds(policy.resource as unknown as Json, new Set(Object.keys(template.Resources)))]).not.toContain(ids.uploads);
+    expect(findCycle(dependencyGraph(template))).toBeUndefined();
+  });
+
+  describe('IAM', () => {
+    test("no action with a wildcard ('*', 's3:*', 's3:Get*'), no NotAction/NotResource", () => {
+      const statements = iamStatements(get(stage).template);
+      expect(statements.length).toBeGreaterThan(0);
+      expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+      expect(statements.filter((statement) => statement.NotAction !== undefined || statement.NotResource !== undefined)).toEqual([]);
+    });
+
+    test("no S3 action on Resource '*'", () => {
+      const s3Statements = iamStatements(get(stage).template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+      expect(s3Statements.length).toBeGreaterThan(0);
+      const wildcard = s3Statements.filter((statement) => asList(statement.Resource).some((resource) => typeof resource === 'string' && resource.includes('*')));
+      expect(wildcard).toEqual([]);
+    });
+
+    const scopesOf = (stageName: Stage, action: string) =>
+      iamStatements(get(stageName).template)
+        .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
+        .flatMap((statement) => asList(statement.Resource).map((resource) => bucketScope(resource) ?? { unrecognised: resource }));
+
+    test('s3:PutObject only on the results bucket, under processed/ and manifests/', () => {
+      const { ids } = get(stage);
+      expect(scopesOf(stage, 's3:PutObject')).toEqual(
+        expect.arrayContaining([
+          { bucket: ids.results, path: '/processed/*' },
+          { bucket: ids.results, path: '/manifests/*' },
+        ]),
+      );
+      expect(scopesOf(stage, 's3:PutObject')).toHaveLength(2);
+    });
+
+    test.each(['s3:GetObject', 's3:GetObjectVersion'])('%s on the upload bucket only under the routed prefixes', (action) => {
+      const { ids } = get(stage);
+      const uploadScopes = scopesOf(stage, action).filter((scope) => !('bucket' in scope && scope.bucket === ids.results));
+      const routed = [...new Set(routes.map((route) => route.prefix))].map((prefix) => ({ bucket: ids.uploads, path: `/${prefix}*` }));
+      expect(uploadScopes).toEqual(expect.arrayContaining(routed));
+      expect(uploadScopes).toHaveLength(routed.length);
+    });
+
+    test('reads of the results bucket are limited to manifests/ (idempotency check)', () => {
+      const { ids } = get(stage);
+      const resultReads = [...scopesOf(stage, 's3:GetObject'), ...scopesOf(stage, 's3:GetObjectVersion')].filter(
+        (scope) => 'bucket' in scope && scope.bucket === ids.results,
+      );
+      expect(resultReads).toEqual([{ bucket: ids.results, path: '/manifests/*' }]);
+    });
+
+    test('only the S3 actions the worker needs, and Lift automatic permissions are off (no sqs:SendMessage)', () => {
+      const actions = new Set(iamStatements(get(stage).template).flatMap(actionsOf));
+      const s3Actions = [...actions].filter((action) => action.startsWith('s3:')).sort();
+      expect(s3Actions).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+      expect([...actions].filter((action) => action.startsWith('sqs:')).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+    });
+  });
+
+  test.each(['uploads', 'results'] as const)('%s bucket: encrypted, public access blocked, TLS-only policy', (construct) => {
+    const { template, ids } = get(stage);
+    const bucketId = ids[construct];
+    expect(template.Resources[bucketId]).toMatchObject({
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      },
+    });
+    const policy = theResource(template, 'AWS::S3::BucketPolicy', ({ properties }) => JSON.stringify(properties.Bucket) === JSON.stringify({ Ref: bucketId }));
+    const document = policy.properties.PolicyDocument;
+    expect(isObject(document) ? asList(document.Statement) : []).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': expect.stringMatching(/^false$/) } },
+        Resource: expect.arrayContaining([getAtt(bucketId), { 'Fn::Join': ['', [getAtt(bucketId), '/*']] }]),
+      }),
+    );
+  });
+
+  test.each(['queue', 'dlq'] as const)('%s: SSE-SQS encryption', (queue) => {
+    const { template, ids } = get(stage);
+    expect(template.Resources[ids[queue]]).toMatchObject({ Properties: { SqsManagedSseEnabled: true } });
+    expect(template.Resources[ids[queue]]?.Properties?.KmsMasterKeyId).toBeUndefined();
+  });
+
+  const queueNameOf = (id: string) => ({ 'Fn::Select': [5, { 'Fn::Split': [':', getAtt(id)] }] });
+
+  test('alarm: DLQ depth > 0 on the DLQ, to the SNS topic', () => {
+    const { template, ids } = get(stage);
+    const alarm = theResource(template, 'AWS::CloudWatch::Alarm', ({ properties }) => properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarm.properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: expect.toBeOneOf([queueNameOf(ids.dlq), getAtt(ids.dlq, 'QueueName')]) }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
+  test("alarm: oldest message age > the stage's threshold on the queue, to the SNS topic", () => {
+    const { template, settings, ids } = get(stage);
+    const alarm = theResource(template, 'AWS::CloudWatch::Alarm', ({ properties }) => properties.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(alarm.properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: expect.toBeOneOf([queueNameOf(ids.queue), getAtt(ids.queue, 'QueueName')]) }],
+      Threshold: settings.oldestMessageAlarmSeconds,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
+  test('runtime nodejs24.x, architecture and memory of the stage', () => {
+    const { template, settings, ids } = get(stage);
+    expect(template.Resources[ids.worker]).toMatchObject({
+      Properties: { Runtime: 'nodejs24.x', Architectures: [settings.architecture], MemorySize: settings.memorySize },
+    });
+  });
+
+  test('outputs: both bucket names, the queue URL and the DLQ URL', () => {
+    const { template, ids } = get(stage);
+    expect(template.Outputs).toMatchObject({
+      UploadBucketName: { Value: { Ref: ids.uploads } },
+      ResultsBucketName: { Value: { Ref: ids.results } },
+      QueueUrl: { Value: { Ref: ids.queue } },
+      DeadLetterQueueUrl: { Value: { Ref: ids.dlq } },
+    });
+  });
+});
+
+describe('alarm e-mail subscription', () => {
+  test('prod (ALARM_EMAIL set): the topic has an e-mail subscription to it', () => {
+    const { template, ids } = get('prod');
+    expect(theResource(template, 'AWS::SNS::Subscription').properties).toEqual({ TopicArn: { Ref: ids.topic }, Protocol: 'email', Endpoint: ALARM_EMAIL });
+  });
+
+  test('dev (ALARM_EMAIL unset): no subscription', () => {
+    expect(resourcesOfType(get('dev').template, 'AWS::SNS::Subscription')).toEqual([]);
+  });
+});
+
+describe('stage differences reach the template', () => {
+  test('prod and dev settings differ where the template must differ (guards against comparing a stage with itself)', () => {
+    const [dev, prod] = [get('dev'), get('prod')];
+    expect(prod.template.Resources[prod.ids.worker]?.Properties?.Architectures).not.toEqual(dev.template.Resources[dev.ids.worker]?.Properties?.Architectures);
+    expect(prod.settings.maxConcurrency).not.toBe(dev.settings.maxConcurrency);
+  });
+});
