@@ -4,7 +4,6 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RejectionError, ServiceError, SupersededError, TransientError, messageOf } from '../errors.js';
-import { loadProcessor } from '../processors/registry.js';
 import type { ProcessorModule, ProcessorSummary, SourceObject } from '../processors/types.js';
 import { type Manifest, ManifestStore, decide, manifestKeyFor } from '../storage/manifestStore.js';
 import { openObject } from '../storage/objectReader.js';
@@ -17,6 +16,8 @@ export interface ObjectDependencies {
   readonly uploadBucket: string;
   readonly resultsBucket: string;
   readonly signal: AbortSignal;
+  /** The processor lookup; the registry's in production, a fake in tests and benchmarks. */
+  readonly loadProcessor: (name: string) => Promise<ProcessorModule>;
 }
 
 type Result = Pick<Manifest, 'status' | 'reason' | 'outputs' | 'counts' | 'processor'>;
@@ -28,7 +29,7 @@ const run = async (object: ObjectWork, deps: ObjectDependencies): Promise<Result
   let processor: ProcessorModule | undefined;
   const outputs: Manifest['outputs'][number][] = [];
   try {
-    processor = await loadProcessor(object.route.processor);
+    processor = await deps.loadProcessor(object.route.processor);
     const opened = await openObject(deps.s3, object.source, deps.signal);
     const source: SourceObject = { ...object.source, contentType: opened.contentType };
     const sink = createS3Sink(deps.s3, deps.resultsBucket, source, deps.signal);

@@ -27,7 +27,7 @@ export const checkRoutes = (routes: readonly Route[]): readonly Route[] => {
     if (route.suffixes.length === 0 || route.suffixes.some((suffix) => suffix === '')) {
       throw new ConfigError(`${where}.suffixes: must list at least one non-empty suffix, '${route.suffixes.join(', ')}' given`);
     }
-    if (!processorNames.includes(route.processor)) {
+    if (!(processorNames as readonly string[]).includes(route.processor)) {
       throw new ConfigError(`${where}.processor: must be one of ${processorNames.join(', ')}, '${route.processor}' given`);
     }
   }

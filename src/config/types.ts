@@ -1,12 +1,11 @@
-import type { ProcessorName } from '../processors/registry.js';
-
 /** A routing rule: objects under `prefix` ending in one of `suffixes` go to `processor`. */
 export interface Route {
   readonly id: string;
   /** Non-empty and ending in `/`, so IAM can scope reads to it. */
   readonly prefix: string;
   readonly suffixes: readonly string[];
-  readonly processor: ProcessorName;
+  /** A name from `src/processors/registry.ts`; checked by `checkRoutes`. */
+  readonly processor: string;
   /** Processor-specific; each processor validates its own options. */
   readonly options?: Readonly<Record<string, unknown>>;
 }
