@@ -12,12 +12,13 @@ export type BatchDependencies = Omit<ObjectDependencies, 'signal'> & { readonly 
 export const processBatch =
   (deps: BatchDependencies) =>
   async (_event: SQSEvent, context: BatchContext): Promise<SQSBatchResponse> => {
+    const objectDeps = { ...deps, signal: context.signal };
     const pending = context.batch.flatMap((message) => message.objects).filter((object) => object.outcome === undefined);
     await forEachWithLimit(pending, deps.concurrency, async (object) => {
       // Left without an outcome, the object's message is reported as failed and retried.
       if (!context.mayStart()) return;
       const started = performance.now();
-      object.outcome = await processObject(object, { ...deps, signal: context.signal });
+      object.outcome = await processObject(object, objectDeps);
       object.durationMs = Math.round(performance.now() - started);
     });
     return { batchItemFailures: [] };

@@ -4,8 +4,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RejectionError, ServiceError, SupersededError, TransientError, messageOf } from '../errors.js';
-import type { ProcessorModule, ProcessorSummary, SourceObject } from '../processors/types.js';
-import { type Manifest, ManifestStore, decide, manifestKeyFor } from '../storage/manifestStore.js';
+import type { OutputRecord, ProcessorModule, ResultSink } from '../processors/types.js';
+import { type Manifest, ManifestStore, type StoredManifest, decide, manifestKeyFor } from '../storage/manifestStore.js';
 import { openObject } from '../storage/objectReader.js';
 import { createS3Sink } from '../storage/s3Sink.js';
 import type { ObjectOutcome, ObjectWork } from './types.js';
@@ -22,19 +22,23 @@ export interface ObjectDependencies {
 
 type Result = Pick<Manifest, 'status' | 'reason' | 'outputs' | 'counts' | 'processor'>;
 
+const identify = (processor: ProcessorModule | undefined) => (processor === undefined ? null : { name: processor.name, version: processor.version });
+
+/** Runs the route's processor on the object; a `RejectionError` becomes a rejected result. */
 const run = async (object: ObjectWork, deps: ObjectDependencies): Promise<Result> => {
-  if (object.rejection !== undefined || object.route === undefined) {
+  const route = object.route;
+  if (object.rejection !== undefined || route === undefined) {
     return { status: 'rejected', reason: object.rejection ?? 'key: matches no route', outputs: [], counts: {}, processor: null };
   }
   let processor: ProcessorModule | undefined;
-  const outputs: Manifest['outputs'][number][] = [];
+  const outputs: OutputRecord[] = [];
   try {
-    processor = await deps.loadProcessor(object.route.processor);
+    processor = await deps.loadProcessor(route.processor);
     const opened = await openObject(deps.s3, object.source, deps.signal);
-    const source: SourceObject = { ...object.source, contentType: opened.contentType };
-    const sink = createS3Sink(deps.s3, deps.resultsBucket, source, deps.signal);
-    const recordingSink = { write: async (...args: Parameters<typeof sink.write>) => pushed(outputs, await sink.write(...args)) };
-    const summary: ProcessorSummary = await processor.process(opened.body, { source, options: object.route.options ?? {}, signal: deps.signal }, recordingSink);
+    const source = { ...object.source, contentType: opened.contentType };
+    const s3Sink = createS3Sink(deps.s3, deps.resultsBucket, source, deps.signal);
+    const sink: ResultSink = { write: async (name, body, type) => outputs[outputs.push(await s3Sink.write(name, body, type)) - 1] as OutputRecord };
+    const summary = await processor.process(opened.body, { source, options: route.options ?? {}, signal: deps.signal }, sink);
     return { status: 'processed', outputs, counts: summary.counts, processor: identify(processor) };
   } catch (error: unknown) {
     if (error instanceof RejectionError) return { status: 'rejected', reason: error.message, outputs, counts: {}, processor: identify(processor) };
@@ -42,52 +46,38 @@ const run = async (object: ObjectWork, deps: ObjectDependencies): Promise<Result
   }
 };
 
-const pushed = <T>(list: T[], item: T): T => {
-  list.push(item);
-  return item;
-};
-
-const identify = (processor: ProcessorModule | undefined) => (processor === undefined ? null : { name: processor.name, version: processor.version });
-
 /** Attempts at the manifest write; a lost race re-reads and decides again. */
 const MAX_WRITE_ATTEMPTS = 3;
 
-const processAndRecord = async (object: ObjectWork, deps: ObjectDependencies): Promise<ObjectOutcome> => {
-  const key = manifestKeyFor(object.source, deps.uploadBucket);
-  let stored = await deps.manifests.read(key, deps.signal);
-  const decision = decide(stored?.manifest, object.source);
-  if (decision !== 'process') return skipped(decision);
-  const startedAt = new Date();
-  const result = await run(object, deps);
-  const finishedAt = new Date();
-  const manifest: Manifest = {
-    schemaVersion: 1,
-    source: object.source,
-    ...result,
-    timings: { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() },
-  };
+const DUPLICATE: ObjectOutcome = { status: 'duplicate', reason: 'this version already has a manifest' };
+const STALE: ObjectOutcome = { status: 'skipped', reason: 'a newer version of this key was already processed' };
+
+const record = async (key: string, manifest: Manifest, stored: StoredManifest | undefined, deps: ObjectDependencies): Promise<ObjectOutcome> => {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     if (await deps.manifests.write(key, manifest, stored, deps.signal)) {
-      return result.status === 'processed'
-        ? { status: 'processed', bytes: result.outputs.reduce((sum, output) => sum + output.bytes, 0) }
-        : { status: 'rejected', reason: result.reason ?? 'rejected' };
+      return manifest.status === 'processed'
+        ? { status: 'processed', bytes: manifest.outputs.reduce((sum, output) => sum + output.bytes, 0) }
+        : { status: 'rejected', reason: manifest.reason ?? 'rejected' };
     }
     stored = await deps.manifests.read(key, deps.signal);
-    const again = decide(stored?.manifest, object.source);
-    if (again !== 'process') return skipped(again);
+    const decision = decide(stored?.manifest, manifest.source);
+    if (decision !== 'process') return decision === 'duplicate' ? DUPLICATE : STALE;
   }
   throw new TransientError(`manifest ${key}: lost ${MAX_WRITE_ATTEMPTS} conditional-write races`, { key });
 };
 
-const skipped = (decision: 'duplicate' | 'stale'): ObjectOutcome =>
-  decision === 'duplicate'
-    ? { status: 'duplicate', reason: 'this version already has a manifest' }
-    : { status: 'skipped', reason: 'a newer version of this key was already processed' };
-
 /** Never throws: every error becomes an outcome of the failure model. */
 export const processObject = async (object: ObjectWork, deps: ObjectDependencies): Promise<ObjectOutcome> => {
   try {
-    return await processAndRecord(object, deps);
+    const key = manifestKeyFor(object.source, deps.uploadBucket, object.rejection === undefined);
+    const stored = await deps.manifests.read(key, deps.signal);
+    const decision = decide(stored?.manifest, object.source);
+    if (decision !== 'process') return decision === 'duplicate' ? DUPLICATE : STALE;
+    const startedAt = Date.now();
+    const result = await run(object, deps);
+    const finishedAt = Date.now();
+    const timings = { startedAt: new Date(startedAt).toISOString(), finishedAt: new Date(finishedAt).toISOString(), durationMs: finishedAt - startedAt };
+    return await record(key, { schemaVersion: 1, source: object.source, ...result, timings }, stored, deps);
   } catch (error: unknown) {
     if (error instanceof SupersededError) return { status: 'skipped', reason: error.message };
     if (deps.signal.aborted) return { status: 'retry', reason: messageOf(deps.signal.reason) };

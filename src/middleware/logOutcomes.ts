@@ -20,19 +20,23 @@ type BatchRequest = Request<SQSEvent, SQSBatchResponse, Error, BatchContext>;
 const COUNTERS = ['processed', 'rejected', 'retried', 'skipped', 'duplicate', 'unusable'] as const;
 type Counter = (typeof COUNTERS)[number];
 
-const logMessage = (work: MessageWork, logger: Logger, count: (name: Counter) => void): void => {
+const VERBOSE_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO']);
+
+const logMessage = (work: MessageWork, logger: Logger, verbose: boolean, count: (name: Counter) => void): void => {
   const base = { messageId: work.message.messageId, receiveCount: work.receiveCount };
   if (work.unusable !== undefined) {
     count('unusable');
     logger.warn('unusable message: reported for retry, then the DLQ', { ...base, outcome: 'unusable', reason: work.unusable });
-  } else if (work.note !== undefined) {
+  } else if (work.note !== undefined && verbose) {
     logger.info(work.note, { ...base, outcome: 'acknowledged' });
   }
   for (const object of work.objects) {
     const outcome = object.outcome ?? { status: 'retry', reason: 'not finished within the time budget' };
     count(outcome.status === 'retry' ? 'retried' : outcome.status);
-    const { bucket, key, versionId } = object.source;
     const level = outcome.status === 'retry' ? 'warn' : 'info';
+    // Building the attributes costs more than the filtered call: skip it when INFO is off.
+    if (level === 'info' && !verbose) continue;
+    const { bucket, key, versionId } = object.source;
     logger[level]('object outcome', { ...base, bucket, key, versionId, outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined, durationMs: object.durationMs });
   }
 };
@@ -41,8 +45,9 @@ export const logOutcomes = ({ logger, metrics, maxReceives }: LogOutcomesOptions
   const logOutcomesAfter = (request: BatchRequest): void => {
     const totals = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Record<Counter, number>;
     let bytes = 0;
+    const verbose = VERBOSE_LEVELS.has(logger.getLevelName());
     for (const work of request.context.batch ?? []) {
-      logMessage(work, logger, (name) => totals[name]++);
+      logMessage(work, logger, verbose, (name) => totals[name]++);
       bytes += work.objects.reduce((sum, object) => sum + (object.outcome?.status === 'processed' ? object.outcome.bytes : 0), 0);
       const failure = messageFailure(work);
       if (failure !== undefined && work.receiveCount >= maxReceives) {

@@ -38,11 +38,11 @@ export const decide = (stored: Manifest | undefined, source: SourceObject): Deci
 };
 
 /**
- * Where an object's manifest lives. A key that cannot be mapped safely (or an object from
+ * Where an object's manifest lives (`knownSafe`: validation already accepted bucket and key). A key that cannot be mapped safely (or an object from
  * another bucket) still gets its rejection recorded, under a hash of bucket and key.
  */
-export const manifestKeyFor = (source: SourceObject, uploadBucket: string): string =>
-  source.bucket === uploadBucket && unsafeKeyReason(source.key) === undefined
+export const manifestKeyFor = (source: SourceObject, uploadBucket: string, knownSafe = false): string =>
+  knownSafe || (source.bucket === uploadBucket && unsafeKeyReason(source.key) === undefined)
     ? manifestKey(source.key)
     : `manifests/_unmapped/${createHash('sha256').update(`${source.bucket}/${source.key}`).digest('hex')}.json`;
 
@@ -72,7 +72,7 @@ export class ManifestStore {
     const condition = previous === undefined ? { IfNoneMatch: '*' } : { IfMatch: previous.etag };
     try {
       await this.s3.send(
-        new PutObjectCommand({ Bucket: this.resultsBucket, Key: key, Body: JSON.stringify(manifest, null, 2), ContentType: 'application/json', ...condition }),
+        new PutObjectCommand({ Bucket: this.resultsBucket, Key: key, Body: JSON.stringify(manifest), ContentType: 'application/json', ...condition }),
         { abortSignal },
       );
       return true;
