@@ -14,6 +14,17 @@ export default defineConfig({
         // Packages the real CloudFormation with `sls package`: slower, so its own project.
         test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
       },
+      {
+        // Against a real LocalStack: the globalSetup starts it if needed and deploys stage local once.
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/setup/localstack.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
     coverage: {
       provider: 'v8',

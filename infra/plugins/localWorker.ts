@@ -53,9 +53,10 @@ export const referencesOf = (value: Json | undefined, found = new Set<string>())
   return found;
 };
 
+/** `${Id}` and `${Id.Attr}` in a Sub string; logical ids are alphanumeric, so `${AWS::Region}` and `${!Literal}` are not. */
 const subReferences = (sub: Json, found: Set<string>): void => {
   const [text, variables] = Array.isArray(sub) ? (sub as readonly Json[]) : [sub];
-  if (typeof text === 'string') for (const match of text.matchAll(/\$\{([^!.}]+)[^}]*\}/g)) found.add(match[1]!);
+  if (typeof text === 'string') for (const match of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)) found.add(match[1]!);
   referencesOf(variables, found);
 };
 
@@ -101,7 +102,11 @@ const removeDependents = (resources: Record<string, Resource>, removed: string[]
   }
 };
 
+interface EsbuildPlugin {
+  disposeContexts?: () => Promise<void>;
+}
 interface Serverless {
+  pluginManager: { plugins: readonly EsbuildPlugin[] };
   service: { provider: { compiledCloudFormationTemplate: Template }; custom?: { localWorker?: { stages?: string[] } } };
   getProvider(name: 'aws'): { getStage(): string };
 }
@@ -110,21 +115,38 @@ interface PluginUtils {
 }
 
 export default class LocalWorkerPlugin {
-  readonly hooks: Record<string, () => void>;
+  readonly hooks: Record<string, () => void | Promise<void>>;
 
   constructor(serverless: Serverless, _options: unknown, { log }: PluginUtils) {
     // After Lift (after:package:compileEvents) has added the worker, before the template is saved.
-    this.hooks = { 'before:package:finalize': () => this.stripLambda(serverless, log) };
+    this.hooks = {
+      'before:package:finalize': () => this.stripLambda(serverless, log),
+      'after:package:createDeploymentArtifacts': () => this.disposeEsbuild(serverless),
+    };
+  }
+
+  private isLocal(serverless: Serverless): boolean {
+    const stages = serverless.service.custom?.localWorker?.stages ?? ['local'];
+    return stages.includes(serverless.getProvider('aws').getStage());
   }
 
   private stripLambda(serverless: Serverless, log: PluginUtils['log']): void {
+    if (!this.isLocal(serverless)) return;
     const stage = serverless.getProvider('aws').getStage();
-    const stages = serverless.service.custom?.localWorker?.stages ?? ['local'];
-    if (!stages.includes(stage)) return;
     const { provider } = serverless.service;
     const { template, removed } = withoutLambda(provider.compiledCloudFormationTemplate);
     provider.compiledCloudFormationTemplate = template;
     log.notice(`local-worker: stage '${stage}' deploys without Lambda (run the worker with 'npm run worker:local')`);
     log.verbose(`local-worker: left out ${removed.join(', ')}`);
+  }
+
+  /**
+   * serverless-localstack 1.4.0 replaces serverless-esbuild's `after:package:createDeploymentArtifacts`
+   * hook with one that skips `disposeContexts()`: the esbuild service keeps `sls package|deploy`
+   * alive forever after "Service packaged". Dispose the contexts ourselves on those stages.
+   */
+  private async disposeEsbuild(serverless: Serverless): Promise<void> {
+    if (!this.isLocal(serverless)) return;
+    for (const plugin of serverless.pluginManager.plugins) await plugin.disposeContexts?.();
   }
 }

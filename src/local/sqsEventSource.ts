@@ -1,0 +1,134 @@
+/**
+ * Lambda's SQS event source, run on the host against LocalStack: `maxConcurrency` pollers, each
+ * gathering up to `batchSize` messages within the batching window, invoking the handler with a
+ * Lambda-shaped event and context, then deleting only what succeeded. Failed messages are left
+ * alone: they reappear after the queue's visibility timeout and the queue's own redrive policy
+ * moves them to the DLQ after maxReceiveCount receives — as in AWS, nothing here counts retries.
+ */
+import type { Context, SQSEvent } from 'aws-lambda';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { failedMessageIds, lambdaContext, toEvent, type FunctionIdentity, type QueueIdentity } from './lambdaShapes.js';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
+
+/**
+ * Adapts a deployed handler whose declared context is wider than Lambda's (Middy handlers typed
+ * with the context their middleware adds, e.g. BatchContext): Lambda calls it with a plain
+ * Context, and so do we — the middleware fills in the rest at run time.
+ */
+export const asLambdaHandler =
+  <C extends Context>(handler: (event: SQSEvent, context: C) => Promise<unknown>): SqsHandler =>
+  (event, context) =>
+    handler(event, context as C);
+
+export interface EventSourceOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queue: QueueIdentity;
+  readonly fn: FunctionIdentity;
+  readonly handler: SqsHandler;
+  readonly batchSize: number;
+  readonly batchingWindowSeconds: number;
+  readonly maxConcurrency: number;
+  readonly timeoutSeconds: number;
+  /** Stops polling; batches already received are still processed and settled, as on Lambda. */
+  readonly signal: AbortSignal;
+  /** Long-poll wait per receive (Lambda uses 20 s); shorter makes stopping quicker. */
+  readonly pollWaitSeconds?: number;
+  readonly onBatch?: (outcome: BatchOutcome) => void;
+}
+
+export interface BatchOutcome {
+  readonly messageIds: readonly string[];
+  readonly failedIds: readonly string[];
+  readonly error?: unknown;
+}
+
+/** SQS returns at most 10 messages per receive and long-polls at most 20 s. */
+const MAX_PER_RECEIVE = 10;
+const MAX_WAIT_SECONDS = 20;
+
+/** Long-polls for the first message, then keeps receiving until the batch is full or the window ends. */
+export const receiveBatch = async (options: EventSourceOptions): Promise<Message[]> => {
+  const { sqs, queueUrl, batchSize, batchingWindowSeconds, signal, pollWaitSeconds = MAX_WAIT_SECONDS } = options;
+  const messages: Message[] = [];
+  let windowEnds = Number.POSITIVE_INFINITY;
+  while (messages.length < batchSize && !signal.aborted) {
+    const waitSeconds = messages.length === 0 ? pollWaitSeconds : Math.floor((windowEnds - Date.now()) / 1000);
+    if (messages.length > 0 && waitSeconds < 0) break;
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(MAX_PER_RECEIVE, batchSize - messages.length),
+        WaitTimeSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(0, waitSeconds)),
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      // Not aborted on stop: SQS would still hand messages to the abandoned long poll, and they
+      // would come back only after the visibility timeout with one receive counted for nothing.
+    );
+    const batch = received.Messages ?? [];
+    if (messages.length === 0 && batch.length > 0) windowEnds = Date.now() + batchingWindowSeconds * 1000;
+    messages.push(...batch);
+    if (messages.length > 0 && (batch.length === 0 || batchingWindowSeconds === 0)) break;
+  }
+  return messages;
+};
+
+class InvocationTimeout extends Error {
+  constructor(seconds: number) {
+    super(`local worker: handler timed out after ${seconds} s, the whole batch fails`);
+    this.name = 'InvocationTimeout';
+  }
+}
+
+/** Runs the handler under the worker timeout; a throw or timeout fails every message. */
+export const invoke = async (options: EventSourceOptions, event: SQSEvent): Promise<BatchOutcome> => {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const messageIds = event.Records.map((record) => record.messageId);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new InvocationTimeout(options.timeoutSeconds)), options.timeoutSeconds * 1000);
+  });
+  try {
+    const response = await Promise.race([options.handler(event, lambdaContext(options.fn, deadline)), timeout]);
+    return { messageIds, failedIds: [...failedMessageIds(event, response)] };
+  } catch (error: unknown) {
+    return { messageIds, failedIds: messageIds, error };
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** Deletes the succeeded messages, ten per DeleteMessageBatch (the SQS limit). */
+const deleteSucceeded = async (options: EventSourceOptions, messages: readonly Message[], failed: ReadonlySet<string>) => {
+  const done = messages.filter((message) => !failed.has(message.MessageId ?? ''));
+  for (let start = 0; start < done.length; start += MAX_PER_RECEIVE) {
+    const entries = done.slice(start, start + MAX_PER_RECEIVE).map((message, index) => ({
+      Id: String(index),
+      ReceiptHandle: message.ReceiptHandle,
+    }));
+    const { Failed = [] } = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    if (Failed.length > 0) throw new Error(`local worker: DeleteMessageBatch failed for ${Failed.map((f) => `${f.Id}: ${f.Message}`).join('; ')}`);
+  }
+};
+
+/** One poller: receive → invoke → delete, until the signal aborts. */
+const poll = async (options: EventSourceOptions): Promise<void> => {
+  while (!options.signal.aborted) {
+    const messages = await receiveBatch(options);
+    if (messages.length === 0) continue;
+    const outcome = await invoke(options, toEvent(messages, options.queue));
+    await deleteSucceeded(options, messages, new Set(outcome.failedIds));
+    options.onBatch?.(outcome);
+  }
+};
+
+/**
+ * Starts `maxConcurrency` pollers (Lambda's ScalingConfig.MaximumConcurrency: at most that many
+ * batches in flight) and resolves when `signal` aborts and the batches in flight are finished.
+ * @example await startEventSource({ ...options, signal: AbortSignal.timeout(60_000) })
+ */
+export const startEventSource = async (options: EventSourceOptions): Promise<void> => {
+  await Promise.all(Array.from({ length: options.maxConcurrency }, () => poll(options)));
+};

@@ -1,0 +1,102 @@
+import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
+import { loadStageSettings } from '../../src/config/settings.js';
+import { asLambdaHandler, startEventSource, type EventSourceOptions, type SqsHandler } from '../../src/local/sqsEventSource.js';
+import { queueAttributes, workerEnv } from '../../src/local/stack.js';
+
+const stack = inject('stack');
+const s3 = new S3Client({});
+const sqs = new SQSClient({});
+const settings = loadStageSettings('local', process.env);
+
+const depth = async (queueUrl: string): Promise<number> => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+};
+
+const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    if (await check()) return;
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+};
+
+/** Runs the event source with `handler` until `done` holds, then stops it. */
+const drain = async (handler: SqsHandler, done: () => Promise<boolean>, timeoutMs: number) => {
+  const controller = new AbortController();
+  const queue = await queueAttributes(sqs, stack.QueueUrl);
+  const options: EventSourceOptions = {
+    sqs,
+    queueUrl: stack.QueueUrl,
+    queue: { queueArn: queue.queueArn, region: settings.region },
+    fn: { functionName: 'file-processor-local-jobsWorker', memoryLimitInMB: settings.memorySize, region: settings.region, accountId: '000000000000' },
+    handler,
+    batchSize: settings.batchSize,
+    batchingWindowSeconds: settings.batchingWindowSeconds,
+    maxConcurrency: settings.maxConcurrency,
+    timeoutSeconds: settings.workerTimeoutSeconds,
+    signal: controller.signal,
+    pollWaitSeconds: 1,
+  };
+  const running = startEventSource(options);
+  try {
+    await until(done, timeoutMs);
+  } finally {
+    controller.abort();
+    await running;
+  }
+};
+
+describe('stage local on LocalStack', () => {
+  beforeAll(async () => {
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.QueueUrl }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.DeadLetterQueueUrl }));
+  });
+
+  test('deploy wires the bucket notification and the redrive policy', async () => {
+    const queue = await queueAttributes(sqs, stack.QueueUrl);
+    const dlq = await queueAttributes(sqs, stack.DeadLetterQueueUrl);
+    expect(queue).toMatchObject({ maxReceiveCount: settings.maxReceives, deadLetterTargetArn: dlq.queueArn });
+    expect(queue.visibilityTimeoutSeconds).toBe(6 * settings.workerTimeoutSeconds + settings.batchingWindowSeconds);
+    const notification = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName }));
+    expect(notification.QueueConfigurations?.map((rule) => rule.QueueArn)).toContain(queue.queueArn);
+  });
+
+  test('an upload under a routed prefix sends a notification to the queue', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: stack.UploadBucketName, Key: 'incoming/orders/x.csv', Body: 'id\n1\n' }));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.QueueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 10 }));
+    const keys = Messages.flatMap((m) => (JSON.parse(m.Body ?? '{}') as { Records?: { s3: { object: { key: string } } }[] }).Records ?? []).map((r) => r.s3.object.key);
+    expect(keys).toContain('incoming/orders/x.csv');
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.QueueUrl }));
+  });
+
+  test('the s3:TestEvent sent when notifications are configured is acknowledged by the worker', async () => {
+    const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName }));
+    // Configuring notifications again makes S3 send the s3:TestEvent, as the deploy did.
+    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName, NotificationConfiguration: { QueueConfigurations: config.QueueConfigurations ?? [] } }));
+    await until(async () => (await depth(stack.QueueUrl)) > 0, 10_000);
+    Object.assign(process.env, workerEnv(settings, stack));
+    const worker = await import('../../src/handlers/worker.js');
+    await drain(asLambdaHandler(worker.handler), async () => (await depth(stack.QueueUrl)) === 0, 30_000);
+    expect(await depth(stack.DeadLetterQueueUrl)).toBe(0);
+  });
+
+  test('a message reported in batchItemFailures alone stays, then reaches the DLQ after maxReceiveCount', async () => {
+    for (const body of ['ok-1', 'poison', 'ok-2']) await sqs.send(new SendMessageCommand({ QueueUrl: stack.QueueUrl, MessageBody: body }));
+    const receives = new Map<string, number>();
+    const handler = async (event: SQSEvent) => {
+      for (const record of event.Records) receives.set(record.body, Number(record.attributes.ApproximateReceiveCount));
+      return { batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({ itemIdentifier: r.messageId })) };
+    };
+    await drain(handler, async () => (await depth(stack.DeadLetterQueueUrl)) === 1 && (await depth(stack.QueueUrl)) === 0, 120_000);
+    expect(receives.get('ok-1')).toBe(1);
+    expect(receives.get('ok-2')).toBe(1);
+    expect(receives.get('poison')).toBe(settings.maxReceives);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.DeadLetterQueueUrl, WaitTimeSeconds: 2 }));
+    expect(Messages.map((m) => m.Body)).toEqual(['poison']);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * globalSetup of the `integration` project: starts LocalStack unless it already answers (and
+ * stops it afterwards only then), deploys stage `local` once, and provides the stack outputs.
+ * WORKER_TIMEOUT_SECONDS defaults to 1 here, so the queue's visibility timeout is 6 × 1 + window
+ * = 7 s and a poison message reaches the DLQ after maxReceiveCount receives in about half a minute.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { execFileSync } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+import { LOCALSTACK_ENDPOINT, localStackEnv, stackOutputs, type StackOutputs } from '../../../src/local/stack.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackOutputs;
+  }
+}
+
+const healthy = async (): Promise<boolean> => {
+  try {
+    return (await fetch(`${LOCALSTACK_ENDPOINT}/_localstack/health`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+};
+
+const run = (command: string, args: readonly string[]) =>
+  execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: process.env, timeout: 600_000 });
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  Object.assign(process.env, { ...localStackEnv(), WORKER_TIMEOUT_SECONDS: process.env.WORKER_TIMEOUT_SECONDS ?? '1' });
+  const startedHere = !(await healthy());
+  if (startedHere) run('bash', ['scripts/localstack/start.sh']);
+  run('npx', ['sls', 'deploy', '--stage', 'local']);
+  project.provide('stack', await stackOutputs(new CloudFormationClient({}), 'file-processor-local'));
+  return () => {
+    if (startedHere) run('bash', ['scripts/localstack/stop.sh']);
+  };
+}

@@ -1,0 +1,103 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, test, vi } from 'vitest';
+import { invoke, receiveBatch, startEventSource, type EventSourceOptions } from '../../src/local/sqsEventSource.js';
+import { toEvent } from '../../src/local/lambdaShapes.js';
+
+const message = (id: string): Message => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: id });
+
+/** A fake SQS client: each receive takes the next scripted answer; deletes are recorded. */
+const fakeSqs = (answers: Message[][]) => {
+  const deleted: string[] = [];
+  const receives: number[] = [];
+  const send = vi.fn(async (command: unknown) => {
+    if (command instanceof ReceiveMessageCommand) {
+      receives.push(command.input.WaitTimeSeconds ?? 0);
+      // An empty queue long-polls: yield to timers as SQS would, instead of spinning.
+      if (answers.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      return { Messages: answers.shift() ?? [] };
+    }
+    if (command instanceof DeleteMessageBatchCommand) {
+      deleted.push(...(command.input.Entries ?? []).map((entry) => entry.ReceiptHandle ?? ''));
+      return { Failed: [] };
+    }
+    throw new Error('unexpected command');
+  });
+  return { sqs: { send } as unknown as SQSClient, deleted, receives };
+};
+
+const options = (sqs: SQSClient, overrides: Partial<EventSourceOptions> = {}): EventSourceOptions => ({
+  sqs,
+  queueUrl: 'http://127.0.0.1:4566/queue/us-east-1/000000000000/q',
+  queue: { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', region: 'us-east-1' },
+  fn: { functionName: 'f', memoryLimitInMB: 128, region: 'us-east-1', accountId: '000000000000' },
+  handler: async () => ({ batchItemFailures: [] }),
+  batchSize: 10,
+  batchingWindowSeconds: 0,
+  maxConcurrency: 2,
+  timeoutSeconds: 1,
+  signal: new AbortController().signal,
+  ...overrides,
+});
+
+describe('receiveBatch', () => {
+  test('without a window, returns what the first non-empty receive gave', async () => {
+    const { sqs, receives } = fakeSqs([[], [message('a'), message('b')], [message('c')]]);
+    expect((await receiveBatch(options(sqs))).map((m) => m.MessageId)).toEqual(['a', 'b']);
+    expect(receives).toEqual([20, 20]);
+  });
+
+  test('with a window, keeps receiving until the batch is full', async () => {
+    const { sqs } = fakeSqs([[message('a')], [message('b'), message('c')], [message('d')]]);
+    const batch = await receiveBatch(options(sqs, { batchSize: 3, batchingWindowSeconds: 5 }));
+    expect(batch.map((m) => m.MessageId)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('with a window, stops at the first empty receive', async () => {
+    const { sqs } = fakeSqs([[message('a')], [], [message('b')]]);
+    expect(await receiveBatch(options(sqs, { batchingWindowSeconds: 5 }))).toHaveLength(1);
+  });
+});
+
+describe('invoke', () => {
+  const event = toEvent([message('a'), message('b')], { queueArn: 'arn', region: 'us-east-1' });
+
+  test('a thrown error fails the whole batch', async () => {
+    const outcome = await invoke(options(fakeSqs([]).sqs, { handler: async () => Promise.reject(new Error('boom')) }), event);
+    expect(outcome.failedIds).toEqual(['a', 'b']);
+    expect(outcome.error).toBeInstanceOf(Error);
+  });
+
+  test('a handler that outlives the timeout fails the whole batch', async () => {
+    const slow = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    const outcome = await invoke(options(fakeSqs([]).sqs, { handler: slow, timeoutSeconds: 1 }), event);
+    expect(outcome.failedIds).toEqual(['a', 'b']);
+    expect(String(outcome.error)).toContain('timed out after 1 s');
+  });
+});
+
+test('startEventSource deletes only the messages not reported as failures', async () => {
+  const controller = new AbortController();
+  const { sqs, deleted } = fakeSqs([[message('a'), message('b'), message('c')]]);
+  const handler = async () => {
+    controller.abort();
+    return { batchItemFailures: [{ itemIdentifier: 'b' }] };
+  };
+  await startEventSource(options(sqs, { handler, maxConcurrency: 1, signal: controller.signal }));
+  expect(deleted).toEqual(['rh-a', 'rh-c']);
+});
+
+test('startEventSource keeps at most maxConcurrency batches in flight', async () => {
+  const controller = new AbortController();
+  const { sqs } = fakeSqs([[message('a')], [message('b')], [message('c')], [message('d')]]);
+  let inFlight = 0;
+  let peak = 0;
+  const handler = async () => {
+    peak = Math.max(peak, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight -= 1;
+    return undefined;
+  };
+  setTimeout(() => controller.abort(), 150);
+  await startEventSource(options(sqs, { handler, maxConcurrency: 2, signal: controller.signal }));
+  expect(peak).toBe(2);
+});
