@@ -116,8 +116,13 @@ const configuration = {
       format: 'esm',
       // osls 3's invoke local cannot load `.mjs`; the deployed package keeps ESM's extension.
       outputFileExtension: invokingLocally ? '.js' : '.mjs',
-      // sharp ships a native binary per platform: installed by the packager, not bundled.
+      // One work folder per stage, so packaging dev and deploying local at once don't collide.
+      outputWorkFolder: `.esbuild/${settings.stage}`,
+      // sharp ships a native binary per platform: installed by the packager, not bundled,
+      // for the worker's architecture rather than the machine that packages it.
       external: ['sharp'],
+      // serverless-esbuild's `npm prune` re-selects the host's binaries, so this runs after it.
+      packagerOptions: { scripts: [`npm install --no-audit --no-fund --os=linux --cpu=${settings.architecture === 'arm64' ? 'arm64' : 'x64'} --libc=glibc`] },
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     },
     localstack: {

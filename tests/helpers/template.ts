@@ -2,6 +2,7 @@
  * The packaged CloudFormation template and small queries over it, for tests on what
  * `sls package` really produces (not on what `serverless.ts` meant to produce).
  */
+import JSZip from 'jszip';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,13 +26,21 @@ export interface CfnTemplate {
 export const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Packages `stage` into a fresh folder and returns its update-stack template. */
-export const packageStage = async (stage: string, env: Readonly<Record<string, string>> = {}): Promise<CfnTemplate> => {
+export interface PackagedStage {
+  readonly template: CfnTemplate;
+  /** Every file in the deployment zip. */
+  readonly files: readonly string[];
+}
+
+/** Packages `stage` into a fresh folder and returns its update-stack template and zip listing. */
+export const packageStage = async (stage: string, env: Readonly<Record<string, string>> = {}): Promise<PackagedStage> => {
   const dir = await mkdtemp(path.join(tmpdir(), `sls-package-${stage}-`));
   try {
     const run = await runSls(['package', '--stage', stage, '--package', dir], env);
     if (run.exitCode !== 0) throw new Error(`sls package --stage ${stage} exited with ${run.exitCode}:\n${run.output}`);
-    return JSON.parse(await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
+    const template = JSON.parse(await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
+    const zip = await JSZip.loadAsync(await readFile(path.join(dir, 'file-processor.zip')));
+    return { template, files: Object.keys(zip.files) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -42,6 +42,7 @@ const expectedSettings = (stage: Stage, overrides: Record<string, string>): Stag
 
 interface Packaged {
   readonly template: CfnTemplate;
+  readonly files: readonly string[];
   readonly settings: StageSettings;
   readonly ids: { uploads: string; results: string; queue: string; dlq: string; worker: string; topic: string };
 }
@@ -67,8 +68,8 @@ const logicalIds = (template: CfnTemplate): Packaged['ids'] => {
 beforeAll(async () => {
   // One after the other: both runs bundle into the project's `.esbuild/` folder.
   for (const stage of STAGES) {
-    const template = await packageStage(stage, stageEnv[stage]);
-    packaged.set(stage, { template, settings: expectedSettings(stage, stageEnv[stage]), ids: logicalIds(template) });
+    const { template, files } = await packageStage(stage, stageEnv[stage]);
+    packaged.set(stage, { template, files, settings: expectedSettings(stage, stageEnv[stage]), ids: logicalIds(template) });
   }
 });
 
@@ -299,6 +300,18 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
       QueueUrl: { Value: { Ref: ids.queue } },
       DeadLetterQueueUrl: { Value: { Ref: ids.dlq } },
     });
+  });
+});
+
+describe('deployment zip', () => {
+  test.each(STAGES)('%s: holds the ESM bundle and the sharp binary for its own architecture only', (stage) => {
+    const { files, settings } = get(stage);
+    const cpu = settings.architecture === 'arm64' ? 'arm64' : 'x64';
+    const other = cpu === 'arm64' ? 'x64' : 'arm64';
+    expect(files).toContain('src/handlers/worker.mjs');
+    expect(files.some((file) => file.startsWith(`node_modules/@img/sharp-linux-${cpu}/`))).toBe(true);
+    expect(files.some((file) => file.startsWith(`node_modules/@img/sharp-libvips-linux-${cpu}/`))).toBe(true);
+    expect(files.filter((file) => file.includes(`-linux-${other}/`) || file.includes('-darwin-') || file.includes('-win32-'))).toEqual([]);
   });
 });
 
