@@ -34,7 +34,9 @@ const SERVICE = 'file-processor';
  */
 const invokingLocally = process.argv.includes('invoke') && process.argv.includes('local');
 const localNames = bucketNamesFor(SERVICE, settings.stage, process.env.AWS_ACCOUNT_ID ?? '000000000000');
-const localStackEnvironment: Record<string, string> = settings.stage === 'local' ? { S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } : {};
+const localStackPort = Number(process.env.LOCALSTACK_PORT ?? '4566');
+const localStackEnvironment: Record<string, string> =
+  settings.stage === 'local' ? { S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL: `http://127.0.0.1:${localStackPort}` } : {};
 /** Encryption at rest and in transit on both queues (SSE-SQS; S3 can deliver to it). */
 const queueEncryption = { Properties: { SqsManagedSseEnabled: true } };
 
@@ -128,7 +130,7 @@ const configuration = {
     localstack: {
       stages: ['local'],
       host: 'http://127.0.0.1',
-      edgePort: 4566,
+      edgePort: localStackPort,
       autostart: false,
     },
   },

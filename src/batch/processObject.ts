@@ -4,10 +4,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RejectionError, ServiceError, SupersededError, TransientError, messageOf } from '../errors.js';
-import type { OutputRecord, ProcessorModule, ResultSink } from '../processors/types.js';
-import { type Manifest, ManifestStore, type StoredManifest, decide, manifestKeyFor } from '../storage/manifestStore.js';
+import type { OutputRecord, ProcessorModule, ResultSink, SourceObject } from '../processors/types.js';
+import { type Decision, type Manifest, ManifestStore, type StoredManifest, decide, manifestKeyFor } from '../storage/manifestStore.js';
 import { openObject } from '../storage/objectReader.js';
 import { createS3Sink } from '../storage/s3Sink.js';
+import { currentVersionId, sequencersTie } from '../storage/versionOrder.js';
 import type { ObjectOutcome, ObjectWork } from './types.js';
 
 export interface ObjectDependencies {
@@ -46,6 +47,13 @@ const run = async (object: ObjectWork, deps: ObjectDependencies): Promise<Result
   }
 };
 
+/** `decide`, plus S3's own version order when the sequencers tie (LocalStack sends one constant). */
+const decideFor = async (stored: Manifest | undefined, source: SourceObject, deps: ObjectDependencies): Promise<Decision> => {
+  const decision = decide(stored, source);
+  if (decision !== 'process' || stored === undefined || !sequencersTie(stored.source, source)) return decision;
+  return (await currentVersionId(deps.s3, source, deps.signal)) === stored.source.versionId ? 'stale' : 'process';
+};
+
 /** Attempts at the manifest write; a lost race re-reads and decides again. */
 const MAX_WRITE_ATTEMPTS = 3;
 
@@ -60,7 +68,7 @@ const record = async (key: string, manifest: Manifest, stored: StoredManifest | 
         : { status: 'rejected', reason: manifest.reason ?? 'rejected' };
     }
     stored = await deps.manifests.read(key, deps.signal);
-    const decision = decide(stored?.manifest, manifest.source);
+    const decision = await decideFor(stored?.manifest, manifest.source, deps);
     if (decision !== 'process') return decision === 'duplicate' ? DUPLICATE : STALE;
   }
   throw new TransientError(`manifest ${key}: lost ${MAX_WRITE_ATTEMPTS} conditional-write races`, { key });
@@ -71,7 +79,7 @@ export const processObject = async (object: ObjectWork, deps: ObjectDependencies
   try {
     const key = manifestKeyFor(object.source, deps.uploadBucket, object.rejection === undefined);
     const stored = await deps.manifests.read(key, deps.signal);
-    const decision = decide(stored?.manifest, object.source);
+    const decision = await decideFor(stored?.manifest, object.source, deps);
     if (decision !== 'process') return decision === 'duplicate' ? DUPLICATE : STALE;
     const startedAt = Date.now();
     const result = await run(object, deps);

@@ -5,8 +5,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
-/** Where LocalStack listens (scripts/localstack/common.sh) and the credentials it accepts. */
-export const LOCALSTACK_ENDPOINT = 'http://127.0.0.1:4566';
+/** Where LocalStack listens (LOCALSTACK_PORT, as in scripts/localstack/common.sh). */
+export const LOCALSTACK_ENDPOINT = `http://127.0.0.1:${process.env.LOCALSTACK_PORT ?? '4566'}`;
 
 /**
  * Environment for SDK v3 clients built with `new XClient({})` to reach LocalStack offline.

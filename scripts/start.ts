@@ -1,0 +1,23 @@
+/**
+ * `npm start`: LocalStack + a deploy of the `local` stage + the worker, until Ctrl-C, which
+ * stops the worker (after its batches in flight) and LocalStack if this command started it.
+ * Upload under incoming/orders/ or incoming/images/ of the upload bucket to see it work.
+ */
+import { bringUpLocalStage } from '../src/local/localStack.js';
+import { runLocalWorker } from '../src/local/localWorker.js';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+
+const stage = await bringUpLocalStage(console.log);
+try {
+  await runLocalWorker({
+    signal: controller.signal,
+    onReady: (description, outputs) =>
+      console.log(`worker ${description}\nupload to s3://${outputs.UploadBucketName}/incoming/… and find results in s3://${outputs.ResultsBucketName}/; Ctrl-C stops.`),
+    onBatch: ({ messageIds, failedIds }) => console.log(`batch of ${messageIds.length}: ${messageIds.length - failedIds.length} done, ${failedIds.length} back to the queue`),
+  });
+} finally {
+  await stage.stop();
+}
