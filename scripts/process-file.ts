@@ -4,15 +4,15 @@
  * Outputs go to outDir (default `out/<file name>/`); the summary is printed as JSON.
  * Exit code 0 when processed, 2 when the file is rejected, 1 on any other error.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { routes } from '../src/config/routes.js';
 import { messageOf, RejectionError } from '../src/errors.js';
 import { loadProcessor } from '../src/processors/registry.js';
 import type { OutputRecord, ResultSink } from '../src/processors/types.js';
+import { measuring } from '../src/storage/measuring.js';
 
 /** A `ResultSink` writing each output to a file, hashing it on the way as the S3 sink does. */
 class FileSink implements ResultSink {
@@ -23,18 +23,10 @@ class FileSink implements ResultSink {
   }
 
   async write(name: string, body: Readable | Uint8Array, contentType: string): Promise<OutputRecord> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    const measure = measuring();
     const source = body instanceof Readable ? body : Readable.from([body]);
-    await pipeline(source, measure, createWriteStream(join(this.dir, name)));
-    const record = { key: join(this.dir, name), bytes, sha256: hash.digest('base64'), contentType };
+    await pipeline(source, measure.stream, createWriteStream(join(this.dir, name)));
+    const record = { key: join(this.dir, name), contentType, ...measure.result() };
     this.records.push(record);
     return record;
   }

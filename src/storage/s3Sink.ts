@@ -4,31 +4,17 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { OutputRecord, ResultSink, SourceObject } from '../processors/types.js';
 import { RejectionError } from '../errors.js';
 import { classifyS3Error } from './classifyS3Error.js';
+import { measuring } from './measuring.js';
 import { outputKey } from './resultKeys.js';
 
 const OUTPUT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 /** 8 MiB parts × 4 in flight bounds the sink's memory at about 32 MiB per output. */
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
-
-/** Counts and hashes bytes as they pass, without buffering. */
-const measuring = () => {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = new PassThrough({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ bytes, sha256: hash.digest('base64') }) };
-};
 
 export const createS3Sink = (s3: S3Client, resultsBucket: string, source: SourceObject, signal: AbortSignal): ResultSink => ({
   async write(name, body, contentType): Promise<OutputRecord> {
