@@ -23,8 +23,9 @@ const OUTPUT_DIR = 'demo-output';
 const say = (line: string) => console.log(line);
 const step = (line: string) => console.log(`\n▶ ${line}`);
 
-// The worker logs JSON for machines; the demo shows the outcomes itself.
+// The worker logs JSON and EMF metrics for machines; the demo shows the outcomes itself.
 process.env.LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

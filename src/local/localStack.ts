@@ -13,12 +13,19 @@ export const isLocalStackHealthy = async (): Promise<boolean> => {
   }
 };
 
-/** Runs a command with the terminal's output; rejects with its exit code. */
+/** Runs a command; `quiet` keeps its output back unless it fails. Rejects with its exit code. */
 export const run = (command: string, args: readonly string[], quiet = false): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], env: process.env });
+    const child = spawn(command, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], env: process.env });
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`))));
+    child.on('exit', (code, signal) => {
+      if (code === 0) return resolve();
+      process.stderr.write(Buffer.concat(output));
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`));
+    });
   });
 
 export interface LocalStage {
