@@ -29,6 +29,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**'],
+      reporter: ['text-summary', 'html'],
       thresholds: { lines: 80, branches: 75 },
     },
   },
