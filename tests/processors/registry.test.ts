@@ -5,8 +5,7 @@ import { ordersCsv } from '../helpers/orders.js';
 import { runProcessor } from '../helpers/processorRun.js';
 
 // Importing sharp in this file's module graph fails (Vitest reports "an error when mocking a
-// module"), so a test passes only if its
-// code path never loads sharp.
+// module"), so a test passes only if its code path never loads sharp.
 vi.mock('sharp', () => {
   throw new Error('sharp was loaded');
 });
