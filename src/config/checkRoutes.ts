@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.js';
-import { processorNames } from '../processors/registry.js';
+import { ConfigError, messageOf } from '../errors.js';
+import { optionCheckers, processorNames, type ProcessorName } from '../processors/registry.js';
 import { RESULT_PREFIXES } from '../storage/resultKeys.js';
 import type { Route } from './types.js';
 
@@ -29,6 +29,11 @@ export const checkRoutes = (routes: readonly Route[]): readonly Route[] => {
     }
     if (!(processorNames as readonly string[]).includes(route.processor)) {
       throw new ConfigError(`${where}.processor: must be one of ${processorNames.join(', ')}, '${route.processor}' given`);
+    }
+    try {
+      optionCheckers[route.processor as ProcessorName](route.options ?? {});
+    } catch (error: unknown) {
+      throw new ConfigError(`${where}: ${messageOf(error)}`);
     }
   }
   const rules = routes.flatMap((route) => route.suffixes.map((suffix) => ({ route, suffix })));

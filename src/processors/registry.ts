@@ -4,6 +4,9 @@
  * as default, add one line here, and point a route at it in `src/config/routes.ts`.
  */
 import { RejectionError } from '../errors.js';
+import { parseCsvOptions } from './csv/options.js';
+import { parseImageOptions } from './image/options.js';
+import type { RawOptions } from './options.js';
 import type { ProcessorModule } from './types.js';
 
 const loaders = {
@@ -14,6 +17,15 @@ const loaders = {
 export type ProcessorName = keyof typeof loaders;
 
 export const processorNames = Object.keys(loaders) as readonly ProcessorName[];
+
+/**
+ * Each processor's option check, light enough to run at package time and cold start, so a
+ * bad route option fails `sls package` instead of every file. Throws `ConfigError`.
+ */
+export const optionCheckers = {
+  'csv-to-ndjson': parseCsvOptions,
+  'image-thumbnails': parseImageOptions,
+} as const satisfies Record<ProcessorName, (raw: RawOptions) => unknown>;
 
 const loaded = new Map<string, Promise<ProcessorModule>>();
 

@@ -8,7 +8,7 @@ type RouteInput = Omit<Partial<Route>, 'processor'> & { readonly processor?: str
 
 /** A valid route unless overridden; `processor` may be any string, to test the runtime check. */
 const route = (overrides: RouteInput = {}): Route =>
-  ({ id: 'orders', prefix: 'incoming/orders/', suffixes: ['.csv'], processor: 'csv-to-ndjson', ...overrides }) as Route;
+  ({ id: 'orders', prefix: 'incoming/orders/', suffixes: ['.csv'], processor: 'csv-to-ndjson', options: { schema: 'orders' }, ...overrides }) as Route;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -72,6 +72,19 @@ describe('checkRoutes', () => {
 
   test('duplicate ids are rejected', () => {
     expect(() => checkRoutes([route(), route({ prefix: 'other/' })])).toThrow("routes['orders'].id: must be unique, 'orders' given twice");
+  });
+});
+
+describe('checkRoutes: processor options are checked at package time', () => {
+  test.each([
+    { options: { schema: 'nope' }, message: "routes['orders']: csv-to-ndjson options.schema: must be one of orders, 'nope' given" },
+    { options: { schema: 'orders', maxRejectRatio: 2 }, message: "routes['orders']: csv-to-ndjson options.maxRejectRatio" },
+  ])('$options', ({ options, message }) => {
+    expect(() => checkRoutes([route({ options })])).toThrow(message);
+  });
+
+  test('the shipped routes pass', () => {
+    expect(checkRoutes(routes)).toBe(routes);
   });
 });
 
