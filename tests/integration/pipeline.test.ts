@@ -1,29 +1,13 @@
-import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+/** The deployed wiring and the local event source itself, with raw handlers and the real worker.ts. */
+import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { loadStageSettings } from '../../src/config/settings.js';
 import { asLambdaHandler, startEventSource, type EventSourceOptions, type SqsHandler } from '../../src/local/sqsEventSource.js';
 import { queueAttributes, workerEnv } from '../../src/local/stack.js';
+import { depth, purge, s3, settings, sqs, until } from './helpers/aws.js';
 
 const stack = inject('stack');
-const s3 = new S3Client({});
-const sqs = new SQSClient({});
-const settings = loadStageSettings('local', process.env);
-
-const depth = async (queueUrl: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-};
-
-const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
-    if (await check()) return;
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-};
 
 /** Runs the event source with `handler` until `done` holds, then stops it. */
 const drain = async (handler: SqsHandler, done: () => Promise<boolean>, timeoutMs: number) => {
@@ -44,7 +28,7 @@ const drain = async (handler: SqsHandler, done: () => Promise<boolean>, timeoutM
   };
   const running = startEventSource(options);
   try {
-    await until(done, timeoutMs);
+    await until('drained', done, timeoutMs);
   } finally {
     controller.abort();
     await running;
@@ -53,8 +37,7 @@ const drain = async (handler: SqsHandler, done: () => Promise<boolean>, timeoutM
 
 describe('stage local on LocalStack', () => {
   beforeAll(async () => {
-    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.QueueUrl }));
-    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.DeadLetterQueueUrl }));
+    await purge(stack.QueueUrl, stack.DeadLetterQueueUrl);
   });
 
   test('deploy wires the bucket notification and the redrive policy', async () => {
@@ -71,14 +54,14 @@ describe('stage local on LocalStack', () => {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.QueueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 10 }));
     const keys = Messages.flatMap((m) => (JSON.parse(m.Body ?? '{}') as { Records?: { s3: { object: { key: string } } }[] }).Records ?? []).map((r) => r.s3.object.key);
     expect(keys).toContain('incoming/orders/x.csv');
-    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.QueueUrl }));
+    await purge(stack.QueueUrl);
   });
 
   test('the s3:TestEvent sent when notifications are configured is acknowledged by the worker', async () => {
     const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName }));
     // Configuring notifications again makes S3 send the s3:TestEvent, as the deploy did.
     await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName, NotificationConfiguration: { QueueConfigurations: config.QueueConfigurations ?? [] } }));
-    await until(async () => (await depth(stack.QueueUrl)) > 0, 10_000);
+    await until('the s3:TestEvent queued', async () => (await depth(stack.QueueUrl)) > 0, 10_000);
     Object.assign(process.env, workerEnv(settings, stack));
     const worker = await import('../../src/handlers/worker.js');
     await drain(asLambdaHandler(worker.handler), async () => (await depth(stack.QueueUrl)) === 0, 30_000);

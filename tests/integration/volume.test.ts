@@ -3,8 +3,8 @@
  * or exactly one DLQ message — none missing, none doubled. A few are bad CSVs (rejected) and a
  * few fail on every attempt (DLQ after maxReceiveCount receives), so each outcome is exercised.
  */
-import { forEachWithLimit } from '../../src/batch/forEachWithLimit.js';
 import { expect, inject, test } from 'vitest';
+import { forEachWithLimit } from '../../src/batch/forEachWithLimit.js';
 import { decodeS3Key } from '../../src/middleware/parseS3Notifications.js';
 import { loadProcessor } from '../../src/processors/registry.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';

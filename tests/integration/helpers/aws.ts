@@ -19,7 +19,7 @@ export const settings = loadStageSettings('local', process.env);
 /** A prefix no earlier run used, so tests never see each other's manifests. */
 export const runId = (): string => `${new Date().toISOString().slice(11, 19).replace(/:/g, '')}-${randomBytes(3).toString('hex')}`;
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Polls `check` every `everyMs` until it holds; throws naming `what` after `timeoutMs`. */
 export const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<void> => {
