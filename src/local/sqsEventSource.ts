@@ -48,19 +48,23 @@ export interface BatchOutcome {
 const MAX_PER_RECEIVE = 10;
 const MAX_WAIT_SECONDS = 20;
 
-/** Long-polls for the first message, then keeps receiving until the batch is full or the window ends. */
+/**
+ * Long-polls for the first message, then, as Lambda does, keeps receiving until the batch is
+ * full or the batching window (counted from the first message) has passed.
+ */
 export const receiveBatch = async (options: EventSourceOptions): Promise<Message[]> => {
   const { sqs, queueUrl, batchSize, batchingWindowSeconds, signal, pollWaitSeconds = MAX_WAIT_SECONDS } = options;
   const messages: Message[] = [];
   let windowEnds = Number.POSITIVE_INFINITY;
   while (messages.length < batchSize && !signal.aborted) {
-    const waitSeconds = messages.length === 0 ? pollWaitSeconds : Math.floor((windowEnds - Date.now()) / 1000);
-    if (messages.length > 0 && waitSeconds < 0) break;
+    const windowLeftMs = windowEnds - Date.now();
+    if (messages.length > 0 && windowLeftMs <= 0) break;
+    const waitSeconds = messages.length === 0 ? pollWaitSeconds : Math.ceil(windowLeftMs / 1000);
     const received = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(MAX_PER_RECEIVE, batchSize - messages.length),
-        WaitTimeSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(0, waitSeconds)),
+        WaitTimeSeconds: Math.min(MAX_WAIT_SECONDS, waitSeconds),
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
@@ -70,7 +74,6 @@ export const receiveBatch = async (options: EventSourceOptions): Promise<Message
     const batch = received.Messages ?? [];
     if (messages.length === 0 && batch.length > 0) windowEnds = Date.now() + batchingWindowSeconds * 1000;
     messages.push(...batch);
-    if (messages.length > 0 && (batch.length === 0 || batchingWindowSeconds === 0)) break;
   }
   return messages;
 };

@@ -153,6 +153,15 @@ describe('worker: idempotency and ordering', () => {
     expect(manifest('incoming/text/a.txt')?.source.versionId).toBe('v2');
   });
 
+  test('when sequencers tie (LocalStack sends one constant), S3\'s current version decides which event is older', async () => {
+    const tied = '0055AED6DCD90281E5';
+    worker.s3.put(UPLOAD_BUCKET, 'incoming/text/a.txt', 'new', 'v2');
+    const event = (versionId: string) => sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key: 'incoming/text/a.txt', versionId, sequencer: tied })));
+    await invoke(sqsEvent(event('v2')));
+    expect(await invoke(sqsEvent(event('v1')))).toEqual({ batchItemFailures: [] });
+    expect(manifest('incoming/text/a.txt')?.source.versionId).toBe('v2');
+  });
+
   test('without a version id, an overwritten object (IfMatch fails) is skipped for its own newer event', async () => {
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/a.txt', 'newer content');
     const stale = sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key: 'incoming/text/a.txt', eTag: 'etag-of-the-old-content' })));
@@ -179,6 +188,14 @@ describe('worker: limits', () => {
     const response = await invoke(sqsEvent(...messages), () => 8_000 - 2_000 * objectsRead());
     expect(failedIds(response)).toEqual(['c', 'd']);
     expect(manifest('incoming/text/a.txt')?.status).toBe('processed');
+  });
+
+  test('with a 1 s timeout and default margins, objects still start and finish', async () => {
+    worker = createTestWorker({ timeBudget: undefined });
+    const message = upload('incoming/text/quick.txt', 'x', 'quick');
+    const deadline = Date.now() + 1_000;
+    expect(await invoke(sqsEvent(message), () => deadline - Date.now())).toEqual({ batchItemFailures: [] });
+    expect(manifest('incoming/text/quick.txt')?.status).toBe('processed');
   });
 
   test('aborts an in-flight object before the Lambda timeout and reports it for retry', async () => {

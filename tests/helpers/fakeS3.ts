@@ -1,9 +1,9 @@
 /**
- * An in-memory S3 that answers the commands the worker sends (GetObject, PutObject with
+ * An in-memory S3 that answers the commands the worker sends (GetObject, HeadObject, PutObject with
  * IfNoneMatch/IfMatch), counts concurrency, and fails on demand. Unit tests only: the same
  * paths run against LocalStack in tests/integration.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -15,7 +15,7 @@ interface StoredObject {
   readonly contentType: string | undefined;
 }
 
-type Command = GetObjectCommand | PutObjectCommand;
+type Command = GetObjectCommand | HeadObjectCommand | PutObjectCommand;
 type Fault = { readonly when: (command: Command) => boolean; readonly error: Error; remaining: number };
 
 export const s3Error = (name: string, status: number): Error => Object.assign(new Error(name), { name, Code: name, $metadata: { httpStatusCode: status } });
@@ -72,6 +72,7 @@ export class FakeS3 {
     try {
       if (command instanceof GetObjectCommand) return await this.get(command);
       if (command instanceof PutObjectCommand) return await this.putCommand(command);
+      if (command instanceof HeadObjectCommand) return this.head(command);
       throw new Error(`FakeS3: unsupported command ${String(command)}`);
     } finally {
       this.inFlight -= 1;
@@ -87,6 +88,12 @@ export class FakeS3 {
     if (IfMatch !== undefined && IfMatch !== stored.etag) throw s3Error('PreconditionFailed', 412);
     const body = Object.assign(Readable.from([stored.body]), { transformToString: async () => stored.body.toString() });
     return { Body: body, ETag: stored.etag, ContentType: stored.contentType, VersionId: stored.versionId };
+  }
+
+  private head(command: HeadObjectCommand) {
+    const stored = this.objects.get(`${command.input.Bucket}/${command.input.Key}`);
+    if (stored === undefined) throw s3Error('NotFound', 404);
+    return { ETag: stored.etag, VersionId: stored.versionId };
   }
 
   private async putCommand(command: PutObjectCommand) {

@@ -52,9 +52,17 @@ describe('receiveBatch', () => {
     expect(batch.map((m) => m.MessageId)).toEqual(['a', 'b', 'c']);
   });
 
-  test('with a window, stops at the first empty receive', async () => {
+  test('with a window, an empty receive does not end the batch before the window does', async () => {
     const { sqs } = fakeSqs([[message('a')], [], [message('b')]]);
-    expect(await receiveBatch(options(sqs, { batchingWindowSeconds: 5 }))).toHaveLength(1);
+    const batch = await receiveBatch(options(sqs, { batchingWindowSeconds: 1 }));
+    expect(batch.map((m) => m.MessageId)).toEqual(['a', 'b']);
+  });
+
+  test('with a window, returns what arrived once the window has passed', async () => {
+    const { sqs } = fakeSqs([[message('a')]]);
+    const started = Date.now();
+    expect(await receiveBatch(options(sqs, { batchingWindowSeconds: 1 }))).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 });
 
