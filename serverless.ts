@@ -28,6 +28,11 @@ const settings = loadStageSettings(stageFromArgv(), process.env);
 checkRoutes(routes);
 
 const SERVICE = 'file-processor';
+/** Which sharp binary to package: Lambda's platform, or on `local` the host that runs the worker. */
+const sharpTarget =
+  settings.stage === 'local'
+    ? `--os=${process.platform} --cpu=${process.arch}${process.platform === 'linux' ? ' --libc=glibc' : ''}`
+    : `--os=linux --cpu=${settings.architecture === 'arm64' ? 'arm64' : 'x64'} --libc=glibc`;
 /**
  * `sls invoke local` cannot resolve CloudFormation references without a deployed stack and
  * credentials, so it gets the deterministic bucket names (LocalStack's account by default).
@@ -124,7 +129,9 @@ const configuration = {
       // for the worker's architecture rather than the machine that packages it.
       external: ['sharp'],
       // serverless-esbuild's `npm prune` re-selects the host's binaries, so this runs after it.
-      packagerOptions: { scripts: [`npm install --no-audit --no-fund --os=linux --cpu=${settings.architecture === 'arm64' ? 'arm64' : 'x64'} --libc=glibc`] },
+      packagerOptions: { scripts: [`npm install --no-audit --no-fund ${sharpTarget}`] },
+      // The local worker runs this very bundle (src/local/localWorker.ts), so keep it.
+      keepOutputDirectory: settings.stage === 'local',
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     },
     localstack: {
