@@ -7,7 +7,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { LOCALSTACK_ENDPOINT, localStackEnv, stackOutputs, type StackOutputs } from '../../../src/local/stack.js';
+import { isLocalStackHealthy } from '../../../src/local/localStack.js';
+import { localStackEnv, stackOutputs, type StackOutputs } from '../../../src/local/stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,20 +16,12 @@ declare module 'vitest' {
   }
 }
 
-const healthy = async (): Promise<boolean> => {
-  try {
-    return (await fetch(`${LOCALSTACK_ENDPOINT}/_localstack/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-};
-
 const run = (command: string, args: readonly string[]) =>
   execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: process.env, timeout: 600_000 });
 
 export default async function setup(project: TestProject): Promise<() => void> {
   Object.assign(process.env, { ...localStackEnv(), WORKER_TIMEOUT_SECONDS: process.env.WORKER_TIMEOUT_SECONDS ?? '1' });
-  const startedHere = !(await healthy());
+  const startedHere = !(await isLocalStackHealthy());
   if (startedHere) run('bash', ['scripts/localstack/start.sh']);
   run('npx', ['sls', 'deploy', '--stage', 'local']);
   project.provide('stack', await stackOutputs(new CloudFormationClient({}), 'file-processor-local'));
