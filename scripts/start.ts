@@ -4,7 +4,7 @@
  * Upload under incoming/orders/ or incoming/images/ of the upload bucket to see it work.
  */
 import { bringUpLocalStage } from '../src/local/localStack.js';
-import { runLocalWorker } from '../src/local/localWorker.js';
+import { describeBatch, runLocalWorker } from '../src/local/localWorker.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
@@ -16,7 +16,7 @@ try {
     signal: controller.signal,
     onReady: (description, outputs) =>
       console.log(`worker ${description}\nupload to s3://${outputs.UploadBucketName}/incoming/… and find results in s3://${outputs.ResultsBucketName}/; Ctrl-C stops.`),
-    onBatch: ({ messageIds, failedIds }) => console.log(`batch of ${messageIds.length}: ${messageIds.length - failedIds.length} done, ${failedIds.length} back to the queue`),
+    onBatch: (outcome) => console.log(describeBatch(outcome)),
   });
 } finally {
   await stage.stop();

@@ -2,7 +2,7 @@
  * `npm run worker:local`: the worker against the deployed `local` stack (see src/local/localWorker.ts).
  * Ctrl-C finishes the batches in flight and exits.
  */
-import { runLocalWorker } from '../src/local/localWorker.js';
+import { describeBatch, runLocalWorker } from '../src/local/localWorker.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
@@ -10,6 +10,5 @@ process.once('SIGTERM', () => controller.abort());
 await runLocalWorker({
   signal: controller.signal,
   onReady: (description) => console.log(`worker:local ${description}`),
-  onBatch: ({ messageIds, failedIds, error }) =>
-    console.log(`batch of ${messageIds.length}: ${messageIds.length - failedIds.length} done, ${failedIds.length} back to the queue${error === undefined ? '' : ` (${String(error)})`}`),
+  onBatch: (outcome) => console.log(describeBatch(outcome)),
 });

@@ -27,6 +27,10 @@ export interface LocalWorkerOptions {
   readonly onReady?: (description: string, outputs: StackOutputs) => void;
 }
 
+/** One line per batch for a person watching the worker. */
+export const describeBatch = ({ messageIds, failedIds, error }: BatchOutcome): string =>
+  `batch of ${messageIds.length}: ${messageIds.length - failedIds.length} done, ${failedIds.length} back to the queue${error === undefined ? '' : ` (${String(error)})`}`;
+
 export const runLocalWorker = async ({ signal, onBatch, onReady }: LocalWorkerOptions): Promise<void> => {
   for (const [key, value] of Object.entries(localStackEnv())) process.env[key] ??= value;
   const settings = loadStageSettings('local', process.env);
