@@ -4,16 +4,17 @@
  * Stage values come from `src/config/settings.ts` (+ `.env`); routing from `src/config/routes.ts`.
  */
 import type { AWS } from '@serverless/typescript';
-import { existsSync } from 'node:fs';
 import { checkRoutes } from './src/config/checkRoutes.js';
-import { routes } from './src/config/routes.js';
-import { loadStageSettings } from './src/config/settings.js';
+import { INBOX, routes } from './src/config/routes.js';
+import { loadDotEnv, loadStageSettings } from './src/config/settings.js';
+import { SERVICE, workerEnvironment } from './src/config/workerEnvironment.js';
 import {
   QUEUE_ID,
   QUEUE_POLICY_ID,
   RESULTS_ID,
   UPLOADS_ID,
   alarmResources,
+  dlqPolicy,
   queueConfigurations,
   bucketNamesFor,
   queuePolicy,
@@ -23,11 +24,10 @@ import {
 } from './infra/resources.js';
 import { stageFromArgv } from './infra/stageFromArgv.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 const settings = loadStageSettings(stageFromArgv(), process.env);
 checkRoutes(routes);
 
-const SERVICE = 'file-processor';
 /** Which sharp binary to package: Lambda's platform, or on `local` the host that runs the worker. */
 const sharpTarget =
   settings.stage === 'local'
@@ -36,19 +36,35 @@ const sharpTarget =
 /**
  * `sls invoke local` cannot resolve CloudFormation references without a deployed stack and
  * credentials, so it gets the deterministic bucket names (LocalStack's account by default).
+ * On `local` it runs the worker against LocalStack, with LocalStack's test credentials.
  */
 const invokingLocally = process.argv.includes('invoke') && process.argv.includes('local');
-const localNames = bucketNamesFor(SERVICE, settings.stage, process.env.AWS_ACCOUNT_ID ?? '000000000000');
+const localNames = bucketNamesFor(SERVICE, settings.stage, settings.region, process.env.AWS_ACCOUNT_ID ?? '000000000000');
 const localStackPort = Number(process.env.LOCALSTACK_PORT ?? '4566');
+const localStackEndpoint = `http://127.0.0.1:${localStackPort}`;
 const localStackEnvironment: Record<string, string> =
-  settings.stage === 'local' ? { S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL: `http://127.0.0.1:${localStackPort}` } : {};
+  settings.stage === 'local'
+    ? {
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ENDPOINT_URL: localStackEndpoint,
+        ...(invokingLocally ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } : {}),
+      }
+    : {};
 /** Encryption at rest and in transit on both queues (SSE-SQS; S3 can deliver to it). */
 const queueEncryption = { Properties: { SqsManagedSseEnabled: true } };
 
 const configuration = {
   service: SERVICE,
   frameworkVersion: '3',
-  plugins: ['serverless-esbuild', 'serverless-lift', 'serverless-localstack', 'serverless-offline', './infra/plugins/localWorker.ts'],
+  plugins: [
+    'serverless-esbuild',
+    'serverless-lift',
+    'serverless-localstack',
+    'serverless-offline',
+    './infra/plugins/localWorker.ts',
+    './infra/plugins/dependsOn.ts',
+    './infra/plugins/retainedBuckets.ts',
+  ],
   provider: {
     name: 'aws',
     runtime: 'nodejs24.x',
@@ -58,19 +74,13 @@ const configuration = {
     memorySize: settings.memorySize,
     logRetentionInDays: settings.stage === 'prod' ? 90 : 14,
     environment: {
-      // A 16 MiB young generation keeps RSS flat on GiB-sized files (docs/benchmarks.md).
-      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=16',
-      UPLOAD_BUCKET: invokingLocally ? localNames.uploads : `\${construct:${UPLOADS_ID}.bucketName}`,
-      RESULTS_BUCKET: invokingLocally ? localNames.results : `\${construct:${RESULTS_ID}.bucketName}`,
-      MAX_OBJECT_BYTES: String(settings.maxObjectBytes),
-      RECORD_CONCURRENCY: String(settings.recordConcurrency),
-      MAX_RECEIVES: String(settings.maxReceives),
-      POWERTOOLS_SERVICE_NAME: SERVICE,
-      POWERTOOLS_METRICS_NAMESPACE: SERVICE,
-      POWERTOOLS_LOG_LEVEL: settings.logLevel,
+      ...workerEnvironment(
+        settings,
+        invokingLocally ? localNames : { uploads: `\${construct:${UPLOADS_ID}.bucketName}`, results: `\${construct:${RESULTS_ID}.bucketName}` },
+      ),
       ...localStackEnvironment,
     },
-    iam: { role: { statements: workerIamStatements(routes) } },
+    iam: { role: { statements: workerIamStatements(INBOX) } },
   },
   // Lift would grant every function s3:* on both buckets and SendMessage on the queue.
   lift: { automaticPermissions: false },
@@ -78,11 +88,11 @@ const configuration = {
     [UPLOADS_ID]: {
       type: 'storage',
       extensions: {
+        // Its DependsOn on the queue policy is added after Lift's synthesis: custom.dependsOn.
         bucket: {
-          DependsOn: [QUEUE_POLICY_ID],
           Properties: {
             BucketName: uploadsBucketName,
-            NotificationConfiguration: { QueueConfigurations: queueConfigurations(routes) },
+            NotificationConfiguration: { QueueConfigurations: queueConfigurations(INBOX) },
           },
         },
       },
@@ -104,6 +114,7 @@ const configuration = {
   resources: {
     Resources: {
       [QUEUE_POLICY_ID]: queuePolicy(),
+      DeadLetterQueuePolicy: dlqPolicy(),
       ...alarmResources(settings),
     },
     Outputs: {
@@ -134,6 +145,11 @@ const configuration = {
       keepOutputDirectory: settings.stage === 'local',
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     },
+    // S3 checks it may send to the queue when the notification is created: the upload bucket
+    // waits for the queue policy (infra/plugins/dependsOn.ts).
+    dependsOn: [{ resource: `\${construct:${UPLOADS_ID}.bucketName}`, on: [QUEUE_POLICY_ID] }],
+    // Stages deployed to LocalStack without Lambda; the worker runs on the host (infra/plugins/localWorker.ts).
+    localWorker: { stages: ['local'], endpoint: localStackEndpoint },
     localstack: {
       stages: ['local'],
       host: 'http://127.0.0.1',

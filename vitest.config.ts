@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/integration/**', 'tests/infra/**'],
+          exclude: ['tests/integration/**', 'tests/infra/**', 'tests/iam/**'],
         },
       },
       {
@@ -21,9 +21,15 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/integration/setup/localstack.ts'],
           fileParallelism: false,
+          // After unit and infra (group 0), before iam, which reads what these tests recorded.
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },
+      },
+      {
+        // IAM simulation of the calls the integration tests recorded: runs after them (groupOrder).
+        test: { name: 'iam', include: ['tests/iam/**/*.test.ts'], sequence: { groupOrder: 2 }, testTimeout: 120_000, hookTimeout: 180_000 },
       },
     ],
     coverage: {

@@ -3,7 +3,7 @@
  * IAM and alarms. Every function here is pure: (settings, routes) → template fragment.
  */
 import { RESULT_PREFIXES } from '../src/storage/resultKeys.js';
-import type { Route, StageSettings } from '../src/config/types.js';
+import type { StageSettings } from '../src/config/types.js';
 
 export const QUEUE_ID = 'jobs';
 export const UPLOADS_ID = 'uploads';
@@ -16,29 +16,39 @@ const uploadsArn = `\${construct:${UPLOADS_ID}.bucketArn}`;
 const resultsArn = `\${construct:${RESULTS_ID}.bucketArn}`;
 
 /**
- * The upload bucket gets a deterministic name so the queue policy can name its ARN without
- * referencing the bucket: the bucket must depend on the policy (S3 checks it may send
- * when the notification is created), and a reference back would be a dependency cycle.
+ * Deterministic bucket names, so the queue policy can name the upload bucket's ARN without
+ * referencing the bucket: the bucket must depend on the policy (S3 checks it may send when the
+ * notification is created), and a reference back would be a dependency cycle. Bucket names
+ * are global: the region keeps the same stage in two regions apart.
  */
-export const uploadsBucketName = { 'Fn::Sub': '${AWS::StackName}-uploads-${AWS::AccountId}' };
-export const resultsBucketName = { 'Fn::Sub': '${AWS::StackName}-results-${AWS::AccountId}' };
+const bucketName = (kind: string) => `\${AWS::StackName}-${kind}-\${AWS::Region}-\${AWS::AccountId}`;
+export const uploadsBucketName = { 'Fn::Sub': bucketName('uploads') };
+export const resultsBucketName = { 'Fn::Sub': bucketName('results') };
+const uploadsBucketArn = { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucketName('uploads')}` };
 
-/** The same names as plain strings, for `sls invoke local` (which cannot resolve CloudFormation). */
-export const bucketNamesFor = (service: string, stage: string, accountId: string) => ({
-  uploads: `${service}-${stage}-uploads-${accountId}`,
-  results: `${service}-${stage}-results-${accountId}`,
-});
-const uploadsBucketArn = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AWS::StackName}-uploads-${AWS::AccountId}' };
+/** S3's limit on bucket names. */
+export const MAX_BUCKET_NAME_LENGTH = 63;
 
-/** One S3 notification rule per (route, suffix): S3 filters take one prefix and one suffix. */
-export const queueConfigurations = (routes: readonly Route[]) =>
-  routes.flatMap((route) =>
-    route.suffixes.map((suffix) => ({
-      Event: 's3:ObjectCreated:*',
-      Queue: queueArn,
-      Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: route.prefix }, { Name: 'suffix', Value: suffix }] } },
-    })),
-  );
+/**
+ * The same names as plain strings, for `sls invoke local` (which cannot resolve CloudFormation)
+ * and the pre-deploy check; throws when a name would exceed S3's 63 characters.
+ * @example bucketNamesFor('file-processor', 'local', 'us-east-1', '000000000000').uploads
+ */
+export const bucketNamesFor = (service: string, stage: string, region: string, accountId: string) => {
+  const name = (kind: string) => {
+    const full = `${service}-${stage}-${kind}-${region}-${accountId}`;
+    if (full.length > MAX_BUCKET_NAME_LENGTH) {
+      throw new Error(`bucket name: must be at most ${MAX_BUCKET_NAME_LENGTH} characters, '${full}' (${full.length}) given; shorten the service or stage name`);
+    }
+    return full;
+  };
+  return { uploads: name('uploads'), results: name('results') };
+};
+
+/** One notification rule for the whole inbox; the worker routes by suffix (see src/config/routes.ts). */
+export const queueConfigurations = (inbox: string) => [
+  { Event: 's3:ObjectCreated:*', Queue: queueArn, Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: inbox }] } } },
+];
 
 export const QUEUE_POLICY_ID = 'UploadsNotificationQueuePolicy';
 
@@ -74,61 +84,118 @@ export const queuePolicy = () => ({
   },
 });
 
+/**
+ * Nobody may talk to the DLQ without TLS, as on the queue: it holds the same S3 notifications.
+ * No Allow is needed: SQS's redrive moves messages itself, and the DLQ tools use IAM.
+ */
+export const dlqPolicy = () => ({
+  Type: 'AWS::SQS::QueuePolicy',
+  Properties: {
+    Queues: [`\${construct:${QUEUE_ID}.dlqUrl}`],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:*',
+          Resource: dlqArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    },
+  },
+});
+
 /** `Fn::Join` lets the schema accept a Lift variable where an ARN is expected. */
 const bucket = (bucketArn: string) => ({ 'Fn::Join': ['', [bucketArn]] });
 const objects = (bucketArn: string, prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
 
-/** The worker reads routed prefixes of the upload bucket and writes only the results layout. */
-export const workerIamStatements = (routes: readonly Route[]) => {
-  const prefixes = [...new Set(routes.map((route) => route.prefix))];
-  return [
-    {
-      Sid: 'ReadRoutedUploads',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: prefixes.map((prefix) => objects(uploadsArn, prefix)),
-    },
-    {
-      // Lets S3 answer 404 (NoSuchKey) instead of 403 for a deleted object.
-      Sid: 'ListRoutedUploads',
-      Effect: 'Allow',
-      Action: ['s3:ListBucket'],
-      Resource: [bucket(uploadsArn)],
-      Condition: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
-    },
-    {
-      // AbortMultipartUpload: lib-storage cleans up an interrupted multipart upload.
-      Sid: 'WriteResults',
-      Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      Resource: RESULT_PREFIXES.map((prefix) => objects(resultsArn, prefix)),
-    },
-    {
-      // Idempotency: an existing manifest for the same version means "done, skip".
-      Sid: 'ReadManifests',
-      Effect: 'Allow',
-      Action: ['s3:GetObject'],
-      Resource: [objects(resultsArn, 'manifests/')],
-    },
-    {
-      Sid: 'ListManifests',
-      Effect: 'Allow',
-      Action: ['s3:ListBucket'],
-      Resource: [bucket(resultsArn)],
-      Condition: { StringLike: { 's3:prefix': ['manifests/*'] } },
-    },
-  ];
-};
+/**
+ * The worker reads what the inbox notifies and writes only the results layout. ListBucket is
+ * granted without an `s3:prefix` condition on purpose: S3 answers a GET of a missing key with
+ * 404 only to a caller that may list the bucket (403 otherwise), and that implicit check carries
+ * no prefix. Without it, every first manifest read would be a 403 (retried into the DLQ) and a
+ * deleted upload would never get its rejection. Listing key names of our own buckets shows
+ * nothing the worker cannot already read.
+ */
+export const workerIamStatements = (inbox: string) => [
+  {
+    Sid: 'ReadInbox',
+    Effect: 'Allow',
+    Action: ['s3:GetObject', 's3:GetObjectVersion'],
+    Resource: [objects(uploadsArn, inbox)],
+  },
+  {
+    // AbortMultipartUpload: lib-storage cleans up an interrupted multipart upload.
+    Sid: 'WriteResults',
+    Effect: 'Allow',
+    Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    Resource: RESULT_PREFIXES.map((prefix) => objects(resultsArn, prefix)),
+  },
+  {
+    // Idempotency: an existing manifest for the same version means "done, skip".
+    Sid: 'ReadManifests',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: [objects(resultsArn, 'manifests/')],
+  },
+  {
+    Sid: 'NotFoundInsteadOfAccessDenied',
+    Effect: 'Allow',
+    Action: ['s3:ListBucket'],
+    Resource: [bucket(uploadsArn), bucket(resultsArn)],
+  },
+];
 
 const queueName = (arn: string) => ({ 'Fn::Select': [5, { 'Fn::Split': [':', arn] }] });
 
 /**
+ * The alarm topic's policy: only CloudWatch alarms of this account and region may publish, and
+ * only over TLS. It replaces SNS's default policy, so CloudWatch needs its own Allow.
+ */
+export const alarmTopicPolicy = () => ({
+  Type: 'AWS::SNS::TopicPolicy',
+  Properties: {
+    Topics: [{ Ref: 'AlarmTopic' }],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowAlarmsOfThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: { Ref: 'AlarmTopic' },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Resource: { Ref: 'AlarmTopic' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    },
+  },
+});
+
+/**
  * Alarms on the DLQ (anything there is a file that needs a human) and on the age of the
- * oldest message (the worker is falling behind or failing). The topic is not KMS-encrypted:
- * CloudWatch cannot publish to a topic that uses the AWS-managed key.
+ * oldest message (the worker is falling behind or failing), to a topic that is TLS-only but
+ * not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed key
+ * (alias/aws/sns), and a customer-managed key that admits CloudWatch costs $1 a month per
+ * stage to protect alarm names and metric values (tests/infra/lint/suppressions.json, CKV_AWS_26).
  */
 export const alarmResources = (settings: StageSettings) => ({
   AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'File processor alarms' } },
+  AlarmTopicPolicy: alarmTopicPolicy(),
   ...(settings.alarmEmail === undefined
     ? {}
     : {

@@ -11,6 +11,8 @@ import { bringUpLocalStage } from '../src/local/localStack.js';
 import { runLocalWorker } from '../src/local/localWorker.js';
 import type { StackOutputs } from '../src/local/stack.js';
 import type { Manifest } from '../src/storage/manifestStore.js';
+import { LAMBDA_NODE_OPTIONS } from '../src/config/workerEnvironment.js';
+import { relaunchWithNodeOptions } from '../src/local/relaunch.js';
 
 const SAMPLES = [
   { file: 'samples/orders.csv', key: 'incoming/orders/demo/orders 2026-11.csv', type: 'text/csv' },
@@ -26,6 +28,9 @@ const step = (line: string) => console.log(`\n▶ ${line}`);
 // The worker logs JSON and EMF metrics for machines; the demo shows the outcomes itself.
 process.env.LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+// The worker runs with the Lambda's NODE_OPTIONS (V8 flags apply only at process start).
+await relaunchWithNodeOptions(LAMBDA_NODE_OPTIONS);
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

@@ -3,6 +3,11 @@
  * Ctrl-C finishes the batches in flight and exits.
  */
 import { describeBatch, runLocalWorker } from '../src/local/localWorker.js';
+import { LAMBDA_NODE_OPTIONS } from '../src/config/workerEnvironment.js';
+import { relaunchWithNodeOptions } from '../src/local/relaunch.js';
+
+// The worker runs with the Lambda's NODE_OPTIONS (V8 flags apply only at process start).
+await relaunchWithNodeOptions(LAMBDA_NODE_OPTIONS);
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

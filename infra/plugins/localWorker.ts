@@ -1,11 +1,17 @@
 /**
- * Serverless plugin: on the stages listed in `custom.localWorker.stages` (default: `local`), leaves
- * every Lambda resource out of the deployed template — functions, versions, event source mappings,
- * their log groups and execution role, and anything that references them (e.g. the
- * `…QualifiedArn` output). Everything else (buckets, queues, policies, notification, alarms) is
- * exactly what goes to AWS. Why: LocalStack without Docker cannot run Lambda (CreateFunction leaves
- * the function `Failed`, so the whole stack fails); there the worker runs on the host instead,
- * polling the queue with the event-source semantics (`npm run worker:local`, src/local/).
+ * Serverless plugin for the stages listed in `custom.localWorker.stages` (default: `local`), the
+ * ones that deploy into LocalStack without Docker:
+ * - leaves every Lambda resource out of the deployed template — functions, versions, event source
+ *   mappings, their log groups and execution role, and anything that references them (e.g. the
+ *   `…QualifiedArn` output). Everything else (buckets, queues, policies, notification, alarms) is
+ *   exactly what goes to AWS. Why: LocalStack without Docker cannot run Lambda (CreateFunction
+ *   leaves the function `Failed`, so the whole stack fails); there the worker runs on the host
+ *   instead, polling the queue with the event-source semantics (`npm run worker:local`, src/local/);
+ * - so `sls info` (also printed after `sls deploy`) lists no function there;
+ * - points the framework's AWS SDK v3 clients at LocalStack, with LocalStack's test credentials.
+ *   serverless-localstack only redirects the SDK v2 calls (`provider.request`); Lift 1.37 builds
+ *   its own v3 clients from `provider.getAwsSdkV3Config()` (`sls info`, `sls jobs:*`, stack outputs
+ *   after a deploy), which otherwise call `cloudformation.<region>.amazonaws.com`.
  *
  * Loaded by Node's own TypeScript type stripping (Node ≥ 22.18 / 23.6), so this file must not
  * import other project files at runtime: only `import type`.
@@ -102,13 +108,41 @@ const removeDependents = (resources: Record<string, Resource>, removed: string[]
   }
 };
 
+/** LocalStack accepts any credentials; these are the ones its documentation uses. */
+export const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+export const DEFAULT_LOCALSTACK_ENDPOINT = 'http://127.0.0.1:4566';
+
+/**
+ * Where the SDK v3 clients go on a local stage: `AWS_ENDPOINT_URL` when set (serverless-localstack
+ * gives it the same precedence, so both SDKs reach the same LocalStack), else the configured one.
+ */
+export const localStackEndpoint = (configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string =>
+  env.AWS_ENDPOINT_URL || configured || DEFAULT_LOCALSTACK_ENDPOINT;
+
+interface SdkV3Options {
+  credentials?: unknown;
+  [key: string]: unknown;
+}
+interface AwsProvider {
+  getStage(): string;
+  getAwsSdkV3Config?: (options?: SdkV3Options) => Promise<Record<string, unknown>>;
+}
 interface EsbuildPlugin {
   disposeContexts?: () => Promise<void>;
 }
+interface AwsInfoPlugin {
+  gatheredData?: { info?: { functions?: { name: string }[] } };
+}
+interface LocalWorkerConfig {
+  stages?: string[];
+  /** LocalStack's endpoint for the SDK v3 clients (default http://127.0.0.1:4566). */
+  endpoint?: string;
+}
 interface Serverless {
-  pluginManager: { plugins: readonly EsbuildPlugin[] };
-  service: { provider: { compiledCloudFormationTemplate: Template }; custom?: { localWorker?: { stages?: string[] } } };
-  getProvider(name: 'aws'): { getStage(): string };
+  pluginManager: { plugins: readonly (EsbuildPlugin & AwsInfoPlugin & object)[] };
+  service: { provider: { compiledCloudFormationTemplate: Template }; custom?: { localWorker?: LocalWorkerConfig } };
+  getProvider(name: 'aws'): AwsProvider;
+  addServiceOutputSection?: (section: string, content: string | string[]) => void;
 }
 interface PluginUtils {
   log: { notice(message: string): void; verbose(message: string): void };
@@ -118,16 +152,35 @@ export default class LocalWorkerPlugin {
   readonly hooks: Record<string, () => void | Promise<void>>;
 
   constructor(serverless: Serverless, _options: unknown, { log }: PluginUtils) {
-    // After Lift (after:package:compileEvents) has added the worker, before the template is saved.
+    this.useLocalStackForSdkV3(serverless);
     this.hooks = {
+      // After Lift (after:package:compileEvents) has added the worker, before the template is saved.
       'before:package:finalize': () => this.stripLambda(serverless, log),
       'after:package:createDeploymentArtifacts': () => this.disposeEsbuild(serverless),
+      'after:aws:info:gatherData': () => this.listNoFunctions(serverless),
     };
   }
 
   private isLocal(serverless: Serverless): boolean {
     const stages = serverless.service.custom?.localWorker?.stages ?? ['local'];
     return stages.includes(serverless.getProvider('aws').getStage());
+  }
+
+  /**
+   * Wraps `provider.getAwsSdkV3Config()` (what Lift builds its clients from) so that on these
+   * stages every client gets LocalStack's endpoint and test credentials: nothing has to be
+   * exported by hand, and your own AWS credentials are never used (nor sent anywhere) on them.
+   * Decided per call, as the stage is only final once the configuration is resolved.
+   */
+  private useLocalStackForSdkV3(serverless: Serverless): void {
+    const provider = serverless.getProvider('aws');
+    const original = provider.getAwsSdkV3Config?.bind(provider);
+    if (original === undefined) return;
+    provider.getAwsSdkV3Config = async (options = {}) => {
+      if (!this.isLocal(serverless)) return original(options);
+      const config = await original({ ...options, credentials: LOCALSTACK_CREDENTIALS });
+      return { ...config, endpoint: localStackEndpoint(serverless.service.custom?.localWorker?.endpoint) };
+    };
   }
 
   private stripLambda(serverless: Serverless, log: PluginUtils['log']): void {
@@ -138,6 +191,16 @@ export default class LocalWorkerPlugin {
     provider.compiledCloudFormationTemplate = template;
     log.notice(`local-worker: stage '${stage}' deploys without Lambda (run the worker with 'npm run worker:local')`);
     log.verbose(`local-worker: left out ${removed.join(', ')}`);
+  }
+
+  /** `sls info` lists the service's functions as deployed; on these stages none is. */
+  private listNoFunctions(serverless: Serverless): void {
+    if (!this.isLocal(serverless)) return;
+    const info = serverless.pluginManager.plugins.find((plugin) => plugin.constructor.name === 'AwsInfo')?.gatheredData?.info;
+    if (info?.functions === undefined || info.functions.length === 0) return;
+    const names = info.functions.map((fn) => fn.name);
+    info.functions = [];
+    serverless.addServiceOutputSection?.('local worker', names.map((name) => `${name}: not deployed here, runs on the host (npm run worker:local)`));
   }
 
   /**

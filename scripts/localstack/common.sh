@@ -38,21 +38,9 @@ docker_available() { command -v docker >/dev/null 2>&1 && docker info >/dev/null
 # localstack-core 4.14.0 declares Python >= 3.10 but needs 3.13 (its Docker image's version):
 # 3.11 fails on PEP 695 syntax (`class RegionBundle[T]`, "invalid syntax"), 3.12 on
 # `from warnings import deprecated` inside S3 PutBucketPolicy.
-python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)' 2>/dev/null; }
-
-# The first Python >= 3.13 on PATH or in pyenv (whose shims only answer for the active version).
-find_python() {
-  local candidate
-  for candidate in "${LOCALSTACK_PYTHON:-}" python3.14 python3.13 python3 \
-    "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[3-9]*/bin/python3 \
-    "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.1[3-9]*/bin/python3; do
-    [[ -n "$candidate" ]] && command -v "$candidate" >/dev/null 2>&1 || continue
-    if python_ok "$candidate"; then
-      command -v "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=../python.sh
+source "$ROOT/scripts/python.sh"
+python_ok() { python_in_range "$1" 3.13 3.99; }
+find_python() { find_python_in_range 3.13 3.99 "${LOCALSTACK_PYTHON:-}"; }
 
 pid_alive() { [[ -f "$LS_PID" ]] && kill -0 "$(cat "$LS_PID")" 2>/dev/null; }

@@ -1,11 +1,19 @@
 /**
  * The routing table: which uploaded files go to which processor.
  *
- * One source of truth: `serverless.ts` turns it into the bucket's S3 → SQS notification
- * filters and the worker's IAM read scope; the worker uses it to pick a processor.
- * Add a route here and the next deploy wires everything.
+ * One source of truth: `serverless.ts` notifies the queue of every upload under `INBOX` and
+ * lets the worker read it; the worker picks a route by prefix and (case-insensitive) suffix,
+ * and records a rejection for anything in the inbox that no route takes. Add a route here
+ * and the next deploy wires everything.
  */
 import type { Route } from './types.js';
+
+/**
+ * Uploads under this prefix are notified, one S3 rule for all routes. S3's own suffix filters
+ * are case-sensitive and drop unmatched keys without a trace (`IMG_0001.JPG`), so suffixes are
+ * matched by the worker instead. Keys outside the inbox are never notified, by design.
+ */
+export const INBOX = 'incoming/';
 
 export const routes = [
   {

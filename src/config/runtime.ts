@@ -1,6 +1,7 @@
 /**
  * The worker's configuration, read once at cold start from the environment that
- * `serverless.ts` sets (or the local worker). Missing or malformed values fail loudly.
+ * `workerEnvironment` builds (for the deployed function and the local worker alike). No
+ * defaults here: a missing or malformed value fails loudly rather than differing silently.
  */
 import { ConfigError } from '../errors.js';
 import { checkRoutes } from './checkRoutes.js';
@@ -26,9 +27,8 @@ const required = (env: Env, name: string): string => {
   return value;
 };
 
-const positiveInteger = (env: Env, name: string, fallback: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+const positiveInteger = (env: Env, name: string): number => {
+  const raw = required(env, name);
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}: must be a positive whole number, '${raw}' given`);
   return value;
@@ -38,9 +38,9 @@ const positiveInteger = (env: Env, name: string, fallback: number): number => {
 export const loadWorkerConfig = (env: Env): WorkerConfig => ({
   uploadBucket: required(env, 'UPLOAD_BUCKET'),
   resultsBucket: required(env, 'RESULTS_BUCKET'),
-  maxObjectBytes: positiveInteger(env, 'MAX_OBJECT_BYTES', 2 * 1024 ** 3),
-  recordConcurrency: positiveInteger(env, 'RECORD_CONCURRENCY', 4),
-  maxReceives: positiveInteger(env, 'MAX_RECEIVES', 5),
+  maxObjectBytes: positiveInteger(env, 'MAX_OBJECT_BYTES'),
+  recordConcurrency: positiveInteger(env, 'RECORD_CONCURRENCY'),
+  maxReceives: positiveInteger(env, 'MAX_RECEIVES'),
   routes: checkRoutes(routes),
   s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
 });

@@ -2,6 +2,7 @@
  * Stage settings: one table of variables, each with its per-stage default.
  * Read once (by `serverless.ts` at package time); `.env.example` documents every variable.
  */
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { ARCHITECTURES, STAGES, type Stage, type StageSettings } from './types.js';
 
@@ -48,6 +49,14 @@ const variables = {
 
 /** The environment variables that configure a stage, for docs and `.env.example` checks. */
 export const settingVariables = Object.values(variables).map((variable) => variable.env);
+
+/**
+ * Loads `.env` into `process.env` (values already set win), as `serverless.ts` does at package
+ * time: the local worker calls it too, so both see the same settings.
+ */
+export const loadDotEnv = (path = '.env'): void => {
+  if (existsSync(path)) process.loadEnvFile(path);
+};
 
 export const parseStage = (raw: string | undefined): Stage => oneOf(STAGES)('--stage', raw ?? 'dev');
 

@@ -58,18 +58,3 @@ export const queueAttributes = async (sqs: SQSClient, queueUrl: string): Promise
     deadLetterTargetArn: redrive?.deadLetterTargetArn,
   };
 };
-
-/** The worker's environment, as `provider.environment` in serverless.ts sets it on Lambda. */
-export const workerEnv = (
-  settings: { maxObjectBytes: number; recordConcurrency: number; maxReceives: number; logLevel: string },
-  outputs: StackOutputs,
-): Record<string, string> => ({
-  UPLOAD_BUCKET: outputs.UploadBucketName,
-  RESULTS_BUCKET: outputs.ResultsBucketName,
-  MAX_OBJECT_BYTES: String(settings.maxObjectBytes),
-  RECORD_CONCURRENCY: String(settings.recordConcurrency),
-  MAX_RECEIVES: String(settings.maxReceives),
-  POWERTOOLS_SERVICE_NAME: 'file-processor',
-  POWERTOOLS_METRICS_NAMESPACE: 'file-processor',
-  POWERTOOLS_LOG_LEVEL: settings.logLevel,
-});

@@ -16,13 +16,17 @@ export interface ValidateOptions {
   readonly maxObjectBytes: number;
 }
 
+/** `orders: incoming/orders/*{.csv,.csv.gz}; images: …`, for a rejection that says what was missed. */
+const describeRoutes = (routes: readonly Route[]): string =>
+  routes.map((route) => `${route.id}: ${route.prefix}*{${route.suffixes.join(',')}}`).join('; ');
+
 /** Why this object must be rejected, or `undefined` when it may be processed. */
 export const rejectionReason = (object: ObjectWork, options: ValidateOptions): string | undefined => {
   const { bucket, key, size } = object.source;
   if (bucket !== options.uploadBucket) return `bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given`;
   const unsafe = unsafeKeyReason(key);
   if (unsafe !== undefined) return unsafe;
-  if (object.route === undefined) return `key: matches no route (${options.routes.map((route) => `${route.prefix}*{${route.suffixes.join(',')}}`).join('; ')}), '${key}' given`;
+  if (object.route === undefined) return `key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`;
   if (size > options.maxObjectBytes) return `size: must be at most ${options.maxObjectBytes} bytes, ${size} given`;
   return undefined;
 };

@@ -10,6 +10,9 @@ type RouteInput = Omit<Partial<Route>, 'processor'> & { readonly processor?: str
 const route = (overrides: RouteInput = {}): Route =>
   ({ id: 'orders', prefix: 'incoming/orders/', suffixes: ['.csv'], processor: 'csv-to-ndjson', options: { schema: 'orders' }, ...overrides }) as Route;
 
+/** Lets tests about other rules use prefixes outside the shipped inbox. */
+const ANY_INBOX = '';
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('checkRoutes', () => {
@@ -27,8 +30,10 @@ describe('checkRoutes', () => {
     },
     { name: 'one suffix ends the other', a: route({ id: 'a', suffixes: ['.gz'] }), b: route({ id: 'b', suffixes: ['.csv.gz'] }), filter: 'incoming/orders/*.csv.gz' },
   ])('overlapping filters are rejected: $name', ({ a, b, filter }) => {
-    expect(() => checkRoutes([a, b])).toThrow(ConfigError);
-    expect(() => checkRoutes([a, b])).toThrow(new RegExp(`^routes\\['${b.id}'\\]: filter '${escape(filter)}' overlaps routes\\['${a.id}'\\]`));
+    expect(() => checkRoutes([a, b], ANY_INBOX)).toThrow(ConfigError);
+    expect(() => checkRoutes([a, b], ANY_INBOX)).toThrow(
+      new RegExp(`^routes\\['${b.id}'\\]: filter '${escape(filter)}' overlaps routes\\['${a.id}'\\].*a key must have one route`),
+    );
   });
 
   test('a suffix listed twice in one route overlaps itself', () => {
@@ -42,19 +47,29 @@ describe('checkRoutes', () => {
     { name: "nested prefixes with unrelated suffixes", a: route({ id: 'a', prefix: 'a/' }), b: route({ id: 'b', prefix: 'a/b/', suffixes: ['.png'] }) },
   ])('non-overlapping filters are accepted: $name', ({ a, b }) => {
     const table = b === undefined ? [a] : [a, b];
-    expect(checkRoutes(table)).toBe(table);
+    expect(checkRoutes(table, ANY_INBOX)).toBe(table);
   });
 
   test.each(['processed/', 'manifests/', 'processed/orders/', 'manifests/2026/'])('a route reading from the results layout (%s) is rejected', (prefix) => {
     const resultPrefix = prefix.startsWith('processed/') ? 'processed/' : 'manifests/';
-    expect(() => checkRoutes([route({ prefix })])).toThrow(ConfigError);
-    expect(() => checkRoutes([route({ prefix })])).toThrow(
+    expect(() => checkRoutes([route({ prefix })], ANY_INBOX)).toThrow(ConfigError);
+    expect(() => checkRoutes([route({ prefix })], ANY_INBOX)).toThrow(
       `routes['orders'].prefix: must not read from the results layout ('${resultPrefix}'), '${prefix}' given`,
     );
   });
 
   test('a prefix that only looks like a result prefix is accepted', () => {
-    expect(checkRoutes([route({ prefix: 'processed-old/' })])).toHaveLength(1);
+    expect(checkRoutes([route({ prefix: 'processed-old/' })], ANY_INBOX)).toHaveLength(1);
+  });
+
+  test('a route outside the inbox is rejected: it would never be notified', () => {
+    expect(() => checkRoutes([route({ prefix: 'uploads/orders/' })])).toThrow(
+      "routes['orders'].prefix: must be inside the inbox 'incoming/' (only it is notified), 'uploads/orders/' given",
+    );
+  });
+
+  test('suffixes must be lower case: matching ignores case, so an upper-case suffix would mislead', () => {
+    expect(() => checkRoutes([route({ suffixes: ['.csv', '.JPG'] })])).toThrow("routes['orders'].suffixes: must be lower case (matching ignores case), '.JPG' given");
   });
 
   test.each([
@@ -71,7 +86,7 @@ describe('checkRoutes', () => {
   });
 
   test('duplicate ids are rejected', () => {
-    expect(() => checkRoutes([route(), route({ prefix: 'other/' })])).toThrow("routes['orders'].id: must be unique, 'orders' given twice");
+    expect(() => checkRoutes([route(), route({ prefix: 'incoming/other/' })])).toThrow("routes['orders'].id: must be unique, 'orders' given twice");
   });
 });
 
@@ -93,7 +108,11 @@ describe('findRoute', () => {
     { key: 'incoming/orders/2026/orders sample+1.csv', id: 'orders' },
     { key: 'incoming/orders/x.csv.gz', id: 'orders' },
     { key: 'incoming/images/cat.jpg', id: 'images' },
-    { key: 'incoming/images/cat.JPG', id: undefined },
+    { key: 'incoming/images/IMG_0001.JPG', id: 'images' },
+    { key: 'incoming/orders/Day.CSV', id: 'orders' },
+    { key: 'incoming/orders/Day.Csv.GZ', id: 'orders' },
+    { key: 'Incoming/orders/x.csv', id: undefined },
+    { key: 'incoming/x/y.txt', id: undefined },
     { key: 'incoming/orders/x.csv.bak', id: undefined },
     { key: 'processed/incoming/orders/x.csv', id: undefined },
   ])('$key → $id', ({ key, id }) => {

@@ -54,6 +54,12 @@ describe('worker: a mixed batch', () => {
     ]);
   });
 
+  test('suffixes route in any case: IMG_0001.TXT and Notes.Txt are processed like .txt', async () => {
+    expect(await invoke(sqsEvent(upload('incoming/text/IMG_0001.TXT', 'a'), upload('incoming/text/Notes.Txt', 'b')))).toEqual({ batchItemFailures: [] });
+    expect(manifest('incoming/text/IMG_0001.TXT')).toMatchObject({ status: 'processed', processor: { name: 'upper-case' } });
+    expect(manifest('incoming/text/Notes.Txt')).toMatchObject({ status: 'processed', processor: { name: 'upper-case' } });
+  });
+
   test('an empty batch and empty Records answer with no failures', async () => {
     expect(await invoke(sqsEvent())).toEqual({ batchItemFailures: [] });
     expect(await invoke(sqsEvent(sqsRecordFactory(JSON.stringify({ Records: [] }))))).toEqual({ batchItemFailures: [] });
@@ -84,7 +90,7 @@ describe('worker: several S3 records in one message', () => {
 describe('worker: permanent outcomes are recorded, not retried', () => {
   test.each([
     { name: 'too large', key: 'incoming/text/big.txt', size: 1001, reason: 'size: must be at most 1000 bytes, 1001 given' },
-    { name: 'no route', key: 'incoming/other/a.csv', size: 1, reason: "key: matches no route (incoming/text/*{.txt}), 'incoming/other/a.csv' given" },
+    { name: 'no route', key: 'incoming/other/a.csv', size: 1, reason: "key: matches no route (text: incoming/text/*{.txt}; suffixes in any case), 'incoming/other/a.csv' given" },
   ])('$name', async ({ key, size, reason }) => {
     const message = sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key, size })));
     expect(await invoke(sqsEvent(message))).toEqual({ batchItemFailures: [] });

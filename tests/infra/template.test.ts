@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { routes } from '../../src/config/routes.js';
+import { INBOX, routes } from '../../src/config/routes.js';
 import { loadStageSettings } from '../../src/config/settings.js';
+import { workerEnvironment } from '../../src/config/workerEnvironment.js';
 import type { Stage, StageSettings } from '../../src/config/types.js';
 import { PROJECT_ROOT } from '../helpers/sls.js';
 import {
@@ -81,22 +82,24 @@ const get = (stage: Stage): Packaged => {
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
+/** The queue policy attached to `queueId` only: the queue and the DLQ each have their own. */
+const queuePolicyOf = (template: CfnTemplate, queueId: string) =>
+  theResource(template, 'AWS::SQS::QueuePolicy', ({ properties }) => JSON.stringify(properties.Queues) === JSON.stringify([{ Ref: queueId }]));
+
 describe.each(STAGES)('packaged template for %s', (stage) => {
-  test('S3 notifications: exactly one ObjectCreated rule per route × suffix, to the jobs queue', () => {
+  test('S3 notifications: one ObjectCreated rule for the whole inbox, no suffix filter (the worker routes by suffix, in any case)', () => {
     const { template, ids } = get(stage);
-    const expected = routes.flatMap((route) =>
-      route.suffixes.map((suffix) => ({
-        Event: 's3:ObjectCreated:*',
-        Queue: getAtt(ids.queue),
-        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: route.prefix }, { Name: 'suffix', Value: suffix }] } },
-      })),
-    );
     const notification = template.Resources[ids.uploads]?.Properties?.NotificationConfiguration;
-    const actual = isObject(notification) ? asList(notification.QueueConfigurations) : [];
-    const byJson = (list: readonly unknown[]) => list.map((item) => JSON.stringify(item)).sort();
-    expect(byJson(actual)).toEqual(byJson(expected));
-    expect(isObject(notification) ? Object.keys(notification) : []).toEqual(['QueueConfigurations']);
+    expect(notification).toEqual({
+      QueueConfigurations: [{ Event: 's3:ObjectCreated:*', Queue: getAtt(ids.queue), Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: INBOX }] } } }],
+    });
+    expect(routes.every((route) => route.prefix.startsWith(INBOX))).toBe(true);
     expect(resourcesOfType(template, 'AWS::S3::Bucket').filter(({ properties }) => properties.NotificationConfiguration !== undefined)).toHaveLength(1);
+  });
+
+  test.each(['uploads', 'results'] as const)('%s bucket: named after stack, region and account (global names: a second region must not collide)', (construct) => {
+    const { template, ids } = get(stage);
+    expect(template.Resources[ids[construct]]?.Properties?.BucketName).toEqual({ 'Fn::Sub': `\${AWS::StackName}-${construct}-\${AWS::Region}-\${AWS::AccountId}` });
   });
 
   test('DLQ keeps messages 14 days; the queue redrives to it after the stage maxReceives (≥ 5)', () => {
@@ -135,7 +138,7 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
 
   test('queue policy: only s3.amazonaws.com, from the upload bucket in this account, may send; TLS required', () => {
     const { template, ids } = get(stage);
-    const policy = theResource(template, 'AWS::SQS::QueuePolicy');
+    const policy = queuePolicyOf(template, ids.queue);
     const bucketName = template.Resources[ids.uploads]?.Properties?.BucketName;
     const nameTemplate = isObject(bucketName) ? bucketName['Fn::Sub'] : undefined;
     expect(nameTemplate).toBeTypeOf('string');
@@ -170,11 +173,43 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
 
   test('the upload bucket depends on the queue policy, the policy does not reference the bucket, no cycle', () => {
     const { template, ids } = get(stage);
-    const policy = theResource(template, 'AWS::SQS::QueuePolicy');
+    const policy = queuePolicyOf(template, ids.queue);
     const bucket = template.Resources[ids.uploads];
     expect(bucket === undefined ? [] : dependsOn(bucket)).toContain(policy.id);
     expect([...referencedIds(policy.resource as unknown as Json, new Set(Object.keys(template.Resources)))]).not.toContain(ids.uploads);
     expect(findCycle(dependencyGraph(template))).toBeUndefined();
+  });
+
+  test('DLQ policy: nobody may use the DLQ without TLS; it allows nothing (redrive and the DLQ tools need no Allow)', () => {
+    const { template, ids } = get(stage);
+    const document = queuePolicyOf(template, ids.dlq).properties.PolicyDocument;
+    expect(isObject(document) ? asList(document.Statement) : []).toEqual([
+      { Sid: expect.any(String), Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: getAtt(ids.dlq), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ]);
+    expect(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).toHaveLength(2);
+  });
+
+  test("alarm topic: TLS-only, publishable only by this account's alarms, not under alias/aws/sns (CloudWatch could not publish)", () => {
+    const { template, ids } = get(stage);
+    // The no-KMS decision and its reason: tests/infra/lint/suppressions.json, CKV_AWS_26.
+    expect(template.Resources[ids.topic]?.Properties?.KmsMasterKeyId).not.toBe('alias/aws/sns');
+    const policy = theResource(template, 'AWS::SNS::TopicPolicy');
+    expect(policy.properties.Topics).toEqual([{ Ref: ids.topic }]);
+    const document = policy.properties.PolicyDocument;
+    expect(isObject(document) ? asList(document.Statement) : []).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: ids.topic },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+      { Sid: expect.any(String), Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: { Ref: ids.topic }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ]);
   });
 
   describe('IAM', () => {
@@ -208,12 +243,20 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
       expect(scopesOf(stage, 's3:PutObject')).toHaveLength(2);
     });
 
-    test.each(['s3:GetObject', 's3:GetObjectVersion'])('%s on the upload bucket only under the routed prefixes', (action) => {
+    test.each(['s3:GetObject', 's3:GetObjectVersion'])('%s on the upload bucket only under the inbox', (action) => {
       const { ids } = get(stage);
       const uploadScopes = scopesOf(stage, action).filter((scope) => !('bucket' in scope && scope.bucket === ids.results));
-      const routed = [...new Set(routes.map((route) => route.prefix))].map((prefix) => ({ bucket: ids.uploads, path: `/${prefix}*` }));
-      expect(uploadScopes).toEqual(expect.arrayContaining(routed));
-      expect(uploadScopes).toHaveLength(routed.length);
+      expect(uploadScopes).toEqual([{ bucket: ids.uploads, path: `/${INBOX}*` }]);
+    });
+
+    test('s3:ListBucket on both buckets without an s3:prefix condition (else S3 answers 403, not 404, for a missing key)', () => {
+      const { ids } = get(stage);
+      const listing = iamStatements(get(stage).template).filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+      expect(listing.map((statement) => statement.Condition)).toEqual([undefined]);
+      expect(scopesOf(stage, 's3:ListBucket')).toEqual([
+        { bucket: ids.uploads, path: '' },
+        { bucket: ids.results, path: '' },
+      ]);
     });
 
     test('reads of the results bucket are limited to manifests/ (idempotency check)', () => {
@@ -282,6 +325,13 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
       Threshold: settings.oldestMessageAlarmSeconds,
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
+  test('function environment: exactly workerEnvironment(stage settings), the builder the local worker uses too', () => {
+    const { template, settings, ids } = get(stage);
+    expect(template.Resources[ids.worker]?.Properties?.Environment).toEqual({
+      Variables: workerEnvironment(settings, { uploads: { Ref: ids.uploads }, results: { Ref: ids.results } }),
     });
   });
 

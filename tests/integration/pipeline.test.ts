@@ -4,7 +4,8 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { asLambdaHandler, startEventSource, type EventSourceOptions, type SqsHandler } from '../../src/local/sqsEventSource.js';
-import { queueAttributes, workerEnv } from '../../src/local/stack.js';
+import { deployedMismatch, localWorkerEnvironment } from '../../src/local/localWorker.js';
+import { queueAttributes } from '../../src/local/stack.js';
 import { depth, purge, s3, settings, sqs, until } from './helpers/aws.js';
 
 const stack = inject('stack');
@@ -45,6 +46,8 @@ describe('stage local on LocalStack', () => {
     const dlq = await queueAttributes(sqs, stack.DeadLetterQueueUrl);
     expect(queue).toMatchObject({ maxReceiveCount: settings.maxReceives, deadLetterTargetArn: dlq.queueArn });
     expect(queue.visibilityTimeoutSeconds).toBe(6 * settings.workerTimeoutSeconds + settings.batchingWindowSeconds);
+    // The local worker refuses a stack deployed with settings other than its own (.env included).
+    expect(deployedMismatch(settings, queue)).toBeUndefined();
     const notification = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName }));
     expect(notification.QueueConfigurations?.map((rule) => rule.QueueArn)).toContain(queue.queueArn);
   });
@@ -62,7 +65,8 @@ describe('stage local on LocalStack', () => {
     // Configuring notifications again makes S3 send the s3:TestEvent, as the deploy did.
     await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName, NotificationConfiguration: { QueueConfigurations: config.QueueConfigurations ?? [] } }));
     await until('the s3:TestEvent queued', async () => (await depth(stack.QueueUrl)) > 0, 10_000);
-    Object.assign(process.env, workerEnv(settings, stack));
+    // Test output shows tests, not the worker's log lines.
+    Object.assign(process.env, localWorkerEnvironment(settings, stack), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
     const worker = await import('../../src/handlers/worker.js');
     await drain(asLambdaHandler(worker.handler), async () => (await depth(stack.QueueUrl)) === 0, 30_000);
     expect(await depth(stack.DeadLetterQueueUrl)).toBe(0);

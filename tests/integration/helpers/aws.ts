@@ -5,7 +5,7 @@
 import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
-import { loadStageSettings } from '../../../src/config/settings.js';
+import { loadDotEnv, loadStageSettings } from '../../../src/config/settings.js';
 import { localStackEnv } from '../../../src/local/stack.js';
 
 for (const [key, value] of Object.entries(localStackEnv())) process.env[key] ??= value;
@@ -14,6 +14,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 export const s3 = new S3Client({});
 export const sqs = new SQSClient({});
+// `.env` as serverless.ts reads it when the setup deploys: tests expect what was deployed.
+loadDotEnv();
 export const settings = loadStageSettings('local', process.env);
 
 /** A prefix no earlier run used, so tests never see each other's manifests. */

@@ -4,6 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Route } from '../../../src/config/types.js';
 import { routes as deployedRoutes } from '../../../src/config/routes.js';
@@ -14,7 +16,8 @@ import { queueAttributes, type StackOutputs } from '../../../src/local/stack.js'
 import { loadProcessor as registryLoader } from '../../../src/processors/registry.js';
 import type { ProcessorModule } from '../../../src/processors/types.js';
 import { ManifestStore, type Manifest, type StoredManifest } from '../../../src/storage/manifestStore.js';
-import { s3, settings, sqs, until } from './aws.js';
+import { type Role, recordCalls } from '../../helpers/awsCallRecorder.js';
+import { settings, until } from './aws.js';
 
 /**
  * The deployed queue's visibility timeout is 6 × 1 s + 1 s = 7 s (the setup deploys with
@@ -63,8 +66,23 @@ export interface RunningWorker {
   runUntil: (what: string, done: () => Promise<boolean>, timeoutMs: number) => Promise<void>;
 }
 
+/**
+ * Clients of their own for the worker and its event source, recording every call they make
+ * (tests/iam simulates each against the deployed stages' IAM policies).
+ */
+const recordedClients = (stack: StackOutputs) => {
+  const roles: Record<string, Role> = {
+    [stack.UploadBucketName]: 'uploads',
+    [stack.ResultsBucketName]: 'results',
+    [stack.QueueUrl]: 'queue',
+    [stack.DeadLetterQueueUrl]: 'dlq',
+  };
+  return { s3: recordCalls(new S3Client({}), roles), sqs: recordCalls(new SQSClient({}), roles) };
+};
+
 export const startWorker = async (options: WorkerOptions): Promise<RunningWorker> => {
   const { stack } = options;
+  const { s3, sqs } = recordedClients(stack);
   const manifests = new CountingManifestStore(s3, stack.ResultsBucketName);
   const chain = createWorker({
     s3,
