@@ -7,7 +7,8 @@ import type { AWS } from '@serverless/typescript';
 import { checkRoutes } from './src/config/checkRoutes.js';
 import { INBOX, routes } from './src/config/routes.js';
 import { loadDotEnv, loadStageSettings } from './src/config/settings.js';
-import { SERVICE, workerEnvironment } from './src/config/workerEnvironment.js';
+import { SERVICE } from './infra/service.js';
+import { workerEnvironment } from './infra/workerEnvironment.js';
 import {
   QUEUE_ID,
   QUEUE_POLICY_ID,
@@ -34,20 +35,21 @@ const sharpTarget =
     ? `--os=${process.platform} --cpu=${process.arch}${process.platform === 'linux' ? ' --libc=glibc' : ''}`
     : `--os=linux --cpu=${settings.architecture === 'arm64' ? 'arm64' : 'x64'} --libc=glibc`;
 /**
- * `sls invoke local` cannot resolve CloudFormation references without a deployed stack and
- * credentials, so it gets the deterministic bucket names (LocalStack's account by default).
- * On `local` it runs the worker against LocalStack, with LocalStack's test credentials.
+ * `sls invoke local` and `sls offline` run the worker on this machine and cannot resolve
+ * CloudFormation references, so they get the deterministic bucket names (LocalStack's account by
+ * default). On `local` they run it against LocalStack, with LocalStack's test credentials.
  */
 const invokingLocally = process.argv.includes('invoke') && process.argv.includes('local');
+const runningOnHost = invokingLocally || process.argv.includes('offline');
 const localNames = bucketNamesFor(SERVICE, settings.stage, settings.region, process.env.AWS_ACCOUNT_ID ?? '000000000000');
-const localStackPort = Number(process.env.LOCALSTACK_PORT ?? '4566');
+const localStackPort = Number(process.env.LOCALSTACK_PORT || '4566');
 const localStackEndpoint = `http://127.0.0.1:${localStackPort}`;
 const localStackEnvironment: Record<string, string> =
   settings.stage === 'local'
     ? {
         S3_FORCE_PATH_STYLE: 'true',
         AWS_ENDPOINT_URL: localStackEndpoint,
-        ...(invokingLocally ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } : {}),
+        ...(runningOnHost ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } : {}),
       }
     : {};
 /** Encryption at rest and in transit on both queues (SSE-SQS; S3 can deliver to it). */
@@ -61,7 +63,7 @@ const configuration = {
     'serverless-lift',
     'serverless-localstack',
     'serverless-offline',
-    './infra/plugins/localWorker.ts',
+    './local/plugin/localStage.ts',
     './infra/plugins/dependsOn.ts',
     './infra/plugins/retainedBuckets.ts',
   ],
@@ -73,10 +75,12 @@ const configuration = {
     architecture: settings.architecture,
     memorySize: settings.memorySize,
     logRetentionInDays: settings.stage === 'prod' ? 90 : 14,
+    // The framework's own bucket (build artifacts): no public access, as on the data buckets.
+    deploymentBucket: { blockPublicAccess: true },
     environment: {
       ...workerEnvironment(
         settings,
-        invokingLocally ? localNames : { uploads: `\${construct:${UPLOADS_ID}.bucketName}`, results: `\${construct:${RESULTS_ID}.bucketName}` },
+        runningOnHost ? localNames : { uploads: `\${construct:${UPLOADS_ID}.bucketName}`, results: `\${construct:${RESULTS_ID}.bucketName}` },
       ),
       ...localStackEnvironment,
     },
@@ -141,15 +145,19 @@ const configuration = {
       external: ['sharp'],
       // serverless-esbuild's `npm prune` re-selects the host's binaries, so this runs after it.
       packagerOptions: { scripts: [`npm install --no-audit --no-fund ${sharpTarget}`] },
-      // The local worker runs this very bundle (src/local/localWorker.ts), so keep it.
-      keepOutputDirectory: settings.stage === 'local',
+      // `sls offline` bundles once at start: a rebuild on every file change would terminate the
+      // invocations in flight (serverless-offline cleans its functions up), so nothing is watched.
+      watch: { pattern: [] },
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     },
     // S3 checks it may send to the queue when the notification is created: the upload bucket
     // waits for the queue policy (infra/plugins/dependsOn.ts).
     dependsOn: [{ resource: `\${construct:${UPLOADS_ID}.bucketName}`, on: [QUEUE_POLICY_ID] }],
-    // Stages deployed to LocalStack without Lambda; the worker runs on the host (infra/plugins/localWorker.ts).
-    localWorker: { stages: ['local'], endpoint: localStackEndpoint },
+    // Stages deployed to LocalStack without Lambda; the worker runs on the host (local/plugin/localStage.ts).
+    localStage: { stages: ['local'], endpoint: localStackEndpoint },
+    // `sls offline start --stage local` runs the worker as declared here and serves Lambda's Invoke
+    // API, which the local SQS event source calls (local/offlineLambda.ts, docs/local-development.md).
+    'serverless-offline': { host: '127.0.0.1', lambdaPort: Number(process.env.OFFLINE_LAMBDA_PORT || '3002'), noSponsor: true },
     localstack: {
       stages: ['local'],
       host: 'http://127.0.0.1',

@@ -3,7 +3,7 @@
  * IAM and alarms. Every function here is pure: (settings, routes) → template fragment.
  */
 import { RESULT_PREFIXES } from '../src/storage/resultKeys.js';
-import type { StageSettings } from '../src/config/types.js';
+import type { StageSettings } from '../src/config/settings.js';
 
 export const QUEUE_ID = 'jobs';
 export const UPLOADS_ID = 'uploads';

@@ -1,5 +1,4 @@
-import { parseStage } from '../src/config/settings.js';
-import type { Stage } from '../src/config/types.js';
+import { type Stage, parseStage } from '../src/config/settings.js';
 
 /**
  * The stage the Serverless CLI was called with. `serverless.ts` is evaluated before the

@@ -9,12 +9,13 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteMessageBatchCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { stageFromArgv } from '../infra/stageFromArgv.js';
-import { localStackEnv, stackOutputs } from '../src/local/stack.js';
+import { stackNameFor } from '../infra/service.js';
+import { localStackEnv, stackOutputs } from '../local/stack.js';
 
 const stage = stageFromArgv();
 if (stage === 'local') for (const [key, value] of Object.entries(localStackEnv())) process.env[key] ??= value;
 const sqs = new SQSClient({});
-const outputs = await stackOutputs(new CloudFormationClient({}), `file-processor-${stage}`);
+const outputs = await stackOutputs(new CloudFormationClient({}), stackNameFor(stage));
 
 /** Receives every visible DLQ message, hiding each for `hideSeconds` so none is read twice. */
 const receiveAll = async (hideSeconds: number): Promise<Message[]> => {
@@ -38,7 +39,13 @@ const receiveAll = async (hideSeconds: number): Promise<Message[]> => {
 const list = async () => {
   const messages = await receiveAll(2);
   for (const message of messages) {
-    console.log(JSON.stringify({ messageId: message.MessageId, attributes: message.Attributes, messageAttributes: message.MessageAttributes, body: message.Body }, null, 2));
+    console.log(
+      JSON.stringify(
+        { messageId: message.MessageId, attributes: message.Attributes, messageAttributes: message.MessageAttributes, body: message.Body },
+        null,
+        2,
+      ),
+    );
   }
   console.log(`${messages.length} message(s) in ${outputs.DeadLetterQueueUrl}`);
 };
@@ -51,9 +58,14 @@ const redrive = async () => {
     const batch = messages.slice(start, start + 10);
     const entries = batch.map((message, index) => ({ Id: String(index), MessageBody: message.Body ?? '', MessageAttributes: message.MessageAttributes }));
     const { Successful = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: outputs.QueueUrl, Entries: entries }));
-    const sent = Successful.map((entry) => batch[Number(entry.Id)]!);
+    const sent = Successful.flatMap((entry) => batch[Number(entry.Id)] ?? []);
     if (sent.length > 0) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: outputs.DeadLetterQueueUrl, Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: outputs.DeadLetterQueueUrl,
+          Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
     }
     moved += sent.length;
   }

@@ -52,7 +52,9 @@ const main = async (): Promise<void> => {
   try {
     const summary = await processor.process(createReadStream(file), { source, options: route.options, signal: controller.signal }, sink);
     const seconds = (performance.now() - started) / 1000;
-    console.log(JSON.stringify({ status: 'processed', processor: processor.name, version: processor.version, ...summary, outputs: sink.records, seconds }, null, 2));
+    console.log(
+      JSON.stringify({ status: 'processed', processor: processor.name, version: processor.version, ...summary, outputs: sink.records, seconds }, null, 2),
+    );
   } catch (error: unknown) {
     const status = error instanceof RejectionError ? 'rejected' : 'failed';
     console.log(JSON.stringify({ status, processor: processor.name, reason: messageOf(error), outputs: sink.records }, null, 2));

@@ -1,4 +1,4 @@
-# Finding a Python for a venv; sourced by scripts/localstack/common.sh and tests/infra/lint/install.sh.
+# Finding a Python for a venv; sourced by local/localstack/common.sh and tests/infra/lint/install.sh.
 
 # python_in_range PYTHON MIN MAX: true when PYTHON runs and its version is within MIN..MAX (e.g. 3.11 3.13).
 python_in_range() {

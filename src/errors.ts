@@ -7,7 +7,6 @@
  * - `ConfigError`: the deployment is misconfigured; raised at package time or cold start.
  */
 export interface FailureCause {
-  readonly messageId?: string;
   readonly bucket?: string;
   readonly key?: string;
   readonly versionId?: string;

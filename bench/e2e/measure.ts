@@ -10,7 +10,7 @@
  * - `drain`: the files are uploaded and their notifications queued first, then the worker starts;
  *   throughput = files / (last manifest written − worker started). Latency is queueing here, so none.
  */
-import type { StackOutputs } from '../../src/local/stack.js';
+import type { StackOutputs } from '../../local/stack.js';
 import { forEachWithLimit } from '../../src/batch/forEachWithLimit.js';
 import type { ProcessorModule } from '../../src/processors/types.js';
 import { manifestKey } from '../../src/storage/resultKeys.js';
@@ -60,9 +60,15 @@ export const oneOutputProcessor: ProcessorModule = {
 
 const SMALL_CSV = ordersCsv([{}, {}, {}]);
 
-export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
-export const measurePhase = async (stack: StackOutputs, contender: Contender, phase: Phase, options: { files: number; uploadConcurrency: number; pacedRate: number; prefix: string }): Promise<PhaseResult> => {
+export const measurePhase = async (
+  stack: StackOutputs,
+  contender: Contender,
+  phase: Phase,
+  options: { files: number; uploadConcurrency: number; pacedRate: number; prefix: string },
+): Promise<PhaseResult> => {
   const { files, uploadConcurrency } = options;
   const prefix = `${options.prefix}${contender.name}-${phase}/`;
   const keys = Array.from({ length: files }, (_, i) => `${prefix}file-${String(i).padStart(5, '0')}.csv`);
@@ -92,6 +98,9 @@ export const measurePhase = async (stack: StackOutputs, contender: Contender, ph
   const done = Math.max(...keys.map((key) => worker.manifests.writtenAt.get(manifestKey(key)) ?? Number.NaN));
   const started = phase === 'drain' ? workerStarted : firstUploadStarted;
   const seconds = (done - started) / 1000;
-  const latencies = phase !== 'drain' ? keys.map((key) => (worker.manifests.writtenAt.get(manifestKey(key)) ?? Number.NaN) - (uploadedAt.get(key) ?? Number.NaN)).sort((a, b) => a - b) : [];
+  const latencies =
+    phase !== 'drain'
+      ? keys.map((key) => (worker.manifests.writtenAt.get(manifestKey(key)) ?? Number.NaN) - (uploadedAt.get(key) ?? Number.NaN)).sort((a, b) => a - b)
+      : [];
   return { contender: contender.name, phase, files, seconds, filesPerSecond: files / seconds, latencies };
 };

@@ -10,12 +10,21 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { LOCALSTACK_ENDPOINT, stackOutputs } from '../../src/local/stack.js';
+import { LOCALSTACK_ENDPOINT, stackOutputs } from '../../local/stack.js';
 import { runId, settings } from '../../tests/integration/helpers/aws.js';
 import { INVOCATION_TIMEOUT_SECONDS } from '../../tests/integration/helpers/worker.js';
 import { type Contender, type Phase, type PhaseResult, measurePhase, noopProcessor, oneOutputProcessor, percentile } from './measure.js';
+import { stackNameFor } from '../../infra/service.js';
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '1000' }, 'upload-concurrency': { type: 'string', default: '16' }, 'paced-rate': { type: 'string', default: '25' }, phases: { type: 'string', default: 'drain,burst,paced' }, rounds: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '1000' },
+    'upload-concurrency': { type: 'string', default: '16' },
+    'paced-rate': { type: 'string', default: '25' },
+    phases: { type: 'string', default: 'drain,burst,paced' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
 const files = Number(values.files);
 const uploadConcurrency = Number(values['upload-concurrency']);
 const pacedRate = Number(values['paced-rate']);
@@ -29,14 +38,20 @@ if (!healthy) {
   console.error(`bench:e2e: LocalStack does not answer at ${LOCALSTACK_ENDPOINT}; run 'npm run localstack:start && npm run deploy:local' first`);
   process.exit(1);
 }
-const stack = await stackOutputs(new CloudFormationClient({}), 'file-processor-local');
-const contenders: readonly Contender[] = [{ name: 'noop', processor: noopProcessor }, { name: 'noop-one-output', processor: oneOutputProcessor }, { name: 'csv-to-ndjson' }];
+const stack = await stackOutputs(new CloudFormationClient({}), stackNameFor('local'));
+const contenders: readonly Contender[] = [
+  { name: 'noop', processor: noopProcessor },
+  { name: 'noop-one-output', processor: oneOutputProcessor },
+  { name: 'csv-to-ndjson' },
+];
 const PHASES: readonly Phase[] = ['drain', 'burst', 'paced'];
 const phases = PHASES.filter((phase) => (values.phases ?? '').split(',').includes(phase));
 const prefix = `incoming/orders/bench-${runId()}/`;
 
 console.error(
-  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}; ` +
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}; ` +
     `${files} files, uploads ${uploadConcurrency} at a time (paced: ${pacedRate}/s); worker: ${settings.maxConcurrency} pollers × batch ${settings.batchSize}, ` +
     `window ${settings.batchingWindowSeconds} s, ${settings.recordConcurrency} objects at a time, invocation timeout ${INVOCATION_TIMEOUT_SECONDS} s`,
 );
@@ -58,7 +73,8 @@ const median = (numbers: readonly number[]): number => {
   return Number.isInteger(middle) ? ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2 : (sorted[Math.floor(middle)] ?? Number.NaN);
 };
 const rate = (name: string, phase: Phase) => median(results.filter((r) => r.contender === name && r.phase === phase).map((r) => r.filesPerSecond));
-const latency = (name: string, phase: Phase, p: number) => median(results.filter((r) => r.contender === name && r.phase === phase).map((r) => percentile(r.latencies, p)));
+const latency = (name: string, phase: Phase, p: number) =>
+  median(results.filter((r) => r.contender === name && r.phase === phase).map((r) => percentile(r.latencies, p)));
 
 console.log('| Phase | Contender | Throughput | vs no-op | Latency p50 | Latency p95 |');
 console.log('| --- | --- | --- | --- | --- | --- |');

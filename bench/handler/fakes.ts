@@ -6,14 +6,13 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { Readable } from 'node:stream';
-import type { BatchContext } from '../../src/batch/types.js';
-import type { Route } from '../../src/config/types.js';
+import type { AnyRoute } from '../../src/config/types.js';
 import type { ProcessorModule } from '../../src/processors/types.js';
-import { lambdaContext, s3NotificationBody, s3RecordFactory, sqsRecordFactory } from '../../tests/helpers/events.js';
+import { s3NotificationBody, s3RecordFactory, sqsRecordFactory } from '../../tests/helpers/events.js';
 
 export const UPLOAD_BUCKET = 'bench-uploads';
 export const RESULTS_BUCKET = 'bench-results';
-export const NOOP_ROUTE: Route = { id: 'bench', prefix: 'incoming/bench/', suffixes: ['.txt'], processor: 'noop' };
+export const NOOP_ROUTE: AnyRoute = { id: 'bench', prefix: 'incoming/bench/', suffixes: ['.txt'], processor: 'noop' };
 
 const BODY = Buffer.from('a,b\n1,2\n');
 
@@ -74,6 +73,3 @@ const sqsRecord = (index: number): SQSRecord =>
 
 /** Fresh objects per call: Middy and the chain annotate what they are given. */
 export const sqsBatch = (size: number): SQSEvent => ({ Records: Array.from({ length: size }, (_, index) => sqsRecord(index)) });
-
-/** A Lambda context; `batch`, `signal` and `mayStart` are placeholders the chain overwrites. */
-export const batchContext = (): BatchContext => ({ ...lambdaContext(), batch: [], signal: new AbortController().signal, mayStart: () => true });

@@ -7,7 +7,8 @@
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { batchContext, calls, fakeS3, resetCalls, sqsBatch } from './fakes.js';
+import { batchContext } from '../../tests/helpers/events.js';
+import { calls, fakeS3, resetCalls, sqsBatch } from './fakes.js';
 import { type BatchHandler, VARIANTS, type Variant, createVariants } from './variants.js';
 
 export const BATCH_SIZES = [10, 100] as const;
@@ -38,7 +39,7 @@ const verify = async (name: Variant, handler: BatchHandler, size: number): Promi
 const block = async (handler: BatchHandler, size: number): Promise<number> => {
   const batches = MESSAGES_PER_BLOCK / size;
   const event = sqsBatch(size);
-  const contexts = Array.from({ length: batches }, batchContext);
+  const contexts = Array.from({ length: batches }, () => batchContext());
   collect();
   const started = performance.now();
   for (const context of contexts) await handler(event, context);

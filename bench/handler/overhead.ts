@@ -30,7 +30,13 @@ const measure = (logLevel: 'ERROR' | 'INFO'): Promise<Samples> =>
     const child = fork(fileURLToPath(new URL('./measure.ts', import.meta.url)), [], {
       execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: logLevel, POWERTOOLS_SERVICE_NAME: 'worker', POWERTOOLS_METRICS_NAMESPACE: 'bench', BENCH_ROUNDS: String(rounds) },
+      env: {
+        ...process.env,
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        POWERTOOLS_SERVICE_NAME: 'worker',
+        POWERTOOLS_METRICS_NAMESPACE: 'bench',
+        BENCH_ROUNDS: String(rounds),
+      },
     });
     let result: Samples | undefined;
     child.on('message', (message: unknown) => {

@@ -77,7 +77,9 @@ const handleMessage = async (s3: S3Client, record: SQSRecord, signal: AbortSigna
       timings: { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() },
     };
     const body = JSON.stringify(manifest, null, 2);
-    await s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: manifestKey, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }), { abortSignal: signal });
+    await s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: manifestKey, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }), {
+      abortSignal: signal,
+    });
   }
 };
 

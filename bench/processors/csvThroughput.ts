@@ -42,7 +42,11 @@ const csvParserBare = (path: string) =>
 
 const etl = (path: string) =>
   timed('csv-to-ndjson ETL', path, async () => {
-    const context = { source: { bucket: 'bench', key: path, size: statSync(path).size, sequencer: '0' }, options: { schema: 'orders' }, signal: new AbortController().signal };
+    const context = {
+      source: { bucket: 'bench', key: path, size: statSync(path).size, sequencer: '0' },
+      options: { schema: 'orders' },
+      signal: new AbortController().signal,
+    };
     const summary = await csvToNdjson.process(createReadStream(path, { highWaterMark: 64 * 1024 }), context, new DiscardSink());
     return summary.counts.rowsIn ?? 0;
   });

@@ -10,6 +10,10 @@ import { DiscardSink } from './discardSink.js';
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: rssChild.ts <file.csv>');
 const source = { bucket: 'bench', key: path, size: statSync(path).size, sequencer: '0' };
-const summary = await csvToNdjson.process(createReadStream(path), { source, options: { schema: 'orders' }, signal: new AbortController().signal }, new DiscardSink());
+const summary = await csvToNdjson.process(
+  createReadStream(path),
+  { source, options: { schema: 'orders' }, signal: new AbortController().signal },
+  new DiscardSink(),
+);
 // resourceUsage().maxRSS is in KiB.
 console.log(JSON.stringify({ rows: summary.counts.rowsIn, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));

@@ -10,14 +10,19 @@ import { peakRss } from './peakRss.js';
 import { makeJpegs, thumbnailRates } from './thumbnails.js';
 
 const MiB = 1024 ** 2;
-const { values } = parseArgs({ options: { 'csv-mib': { type: 'string', default: '150' }, 'large-mib': { type: 'string', default: '1024' }, images: { type: 'string', default: '12' } } });
+const { values } = parseArgs({
+  options: { 'csv-mib': { type: 'string', default: '150' }, 'large-mib': { type: 'string', default: '1024' }, images: { type: 'string', default: '12' } },
+});
 const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 
 const csvRows = async (): Promise<string[]> => {
   const path = await ordersCsv(Number(values['csv-mib']) * MiB);
   const results = await csvThroughput(path);
   const fastestBare = Math.max(...results.filter((r) => r.name.includes('bare')).map((r) => r.mbPerSecond));
-  return results.map((r) => `| CSV throughput (${values['csv-mib']} MiB orders) | ${r.name} | ${fixed(r.mbPerSecond)} MB/s | ${fixed(r.mbPerSecond / fastestBare, 2)} × fastest bare |`);
+  return results.map(
+    (r) =>
+      `| CSV throughput (${values['csv-mib']} MiB orders) | ${r.name} | ${fixed(r.mbPerSecond)} MB/s | ${fixed(r.mbPerSecond / fastestBare, 2)} × fastest bare |`,
+  );
 };
 
 const rssRows = async (v8Flags: readonly string[]): Promise<string[]> => {
@@ -33,7 +38,9 @@ const rssRows = async (v8Flags: readonly string[]): Promise<string[]> => {
 const thumbnailRows = async (): Promise<string[]> => {
   const results = await thumbnailRates(await makeJpegs(Number(values.images)));
   const bare = results.find((r) => r.name.startsWith('bare'))?.perSecond ?? Number.NaN;
-  return results.map((r) => `| Thumbnails (3000×2000 JPEG → 256 + 1024 WebP) | ${r.name} | ${fixed(r.perSecond)} /s | ${fixed(r.perSecond / bare, 2)} × bare |`);
+  return results.map(
+    (r) => `| Thumbnails (3000×2000 JPEG → 256 + 1024 WebP) | ${r.name} | ${fixed(r.perSecond)} /s | ${fixed(r.perSecond / bare, 2)} × bare |`,
+  );
 };
 
 const header = ['| Benchmark | Contender | Result | Ratio |', '| --- | --- | --- | --- |'];

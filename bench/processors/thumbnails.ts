@@ -17,7 +17,13 @@ export const makeJpegs = async (count: number, width = 3000, height = 2000): Pro
     .jpeg({ quality: 85 })
     .toBuffer();
   // Re-encode at different qualities so each input is distinct bytes.
-  return Promise.all(Array.from({ length: count }, (_, i) => sharp(noise).jpeg({ quality: 70 + (i % 20) }).toBuffer()));
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      sharp(noise)
+        .jpeg({ quality: 70 + (i % 20) })
+        .toBuffer(),
+    ),
+  );
 };
 
 const bare = async (image: Buffer): Promise<void> => {
@@ -25,7 +31,11 @@ const bare = async (image: Buffer): Promise<void> => {
 };
 
 const processor = async (image: Buffer): Promise<void> => {
-  const context = { source: { bucket: 'bench', key: 'incoming/images/photo.jpg', size: image.length, sequencer: '0' }, options: { widths: [...WIDTHS] }, signal: new AbortController().signal };
+  const context = {
+    source: { bucket: 'bench', key: 'incoming/images/photo.jpg', size: image.length, sequencer: '0' },
+    options: { widths: [...WIDTHS] },
+    signal: new AbortController().signal,
+  };
   await imageThumbnails.process(Readable.from([image]), context, new DiscardSink());
 };
 
@@ -40,7 +50,10 @@ export const thumbnailRates = async (images: readonly Buffer[], rounds = 3): Pro
   await processor(images[0] ?? Buffer.alloc(0)); // loads sharp and warms its caches
   const best = new Map<string, ThumbnailRate>();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, one] of [['bare sharp resize', bare], ['image-thumbnails', processor]] as const) {
+    for (const [name, one] of [
+      ['bare sharp resize', bare],
+      ['image-thumbnails', processor],
+    ] as const) {
       const result = await rate(name, images, one);
       if ((best.get(name)?.perSecond ?? 0) < result.perSecond) best.set(name, result);
     }

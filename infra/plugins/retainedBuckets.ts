@@ -66,7 +66,12 @@ export default class RetainedBucketsPlugin {
     } catch (error: unknown) {
       if (!/does not exist/.test((error as Error).message)) throw error;
     }
-    const values = { 'AWS::StackName': stackName, 'AWS::Region': provider.getRegion(), 'AWS::AccountId': await provider.getAccountId(), 'AWS::Partition': 'aws' };
+    const values = {
+      'AWS::StackName': stackName,
+      'AWS::Region': provider.getRegion(),
+      'AWS::AccountId': await provider.getAccountId(),
+      'AWS::Partition': 'aws',
+    };
     const names = retainedBucketNames(serverless.service.provider.compiledCloudFormationTemplate.Resources, values);
     const existing: string[] = [];
     for (const name of names) {

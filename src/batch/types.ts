@@ -1,11 +1,60 @@
 /**
- * The state of one batch as it moves through the middleware chain. Each SQS message
- * becomes a `MessageWork`; each S3 record inside it an `ObjectWork`. Middlewares fill
- * in outcomes; `partialBatchResponse` turns them into `batchItemFailures`.
+ * The stages of one batch, each written once by one step of the chain and only read after:
+ *   parseS3Notifications → `ParsedMessage` per SQS message, `ParsedObject` per S3 record
+ *   validateS3Records    → `ObjectTask` per object: routed, rejected or skipped
+ *   processBatch         → `Outcomes`, one per object as it finishes
+ * `logOutcomes` and `partialBatchResponse` read all three; an object without an outcome did
+ * not finish, so its message is retried.
  */
 import type { Context, SQSRecord } from 'aws-lambda';
-import type { Route } from '../config/types.js';
-import type { SourceObject } from '../processors/types.js';
+import type { AnyRoute } from '../config/types.js';
+import type { SourceObject } from '../types.js';
+
+/** One S3 record of a message. */
+export interface ParsedObject {
+  readonly eventName: string;
+  readonly source: SourceObject;
+}
+
+interface MessageBase {
+  /** The SQS record as received. */
+  readonly record: SQSRecord;
+  readonly receiveCount: number;
+}
+
+export type ParsedMessage =
+  /** An S3 notification: one object per record. */
+  | (MessageBase & { readonly kind: 'objects'; readonly objects: readonly ParsedObject[] })
+  /** Nothing to do, acknowledged: the `s3:TestEvent`, or a notification without records. */
+  | (MessageBase & { readonly kind: 'acknowledged'; readonly note: string })
+  /** Not JSON, or not an S3 notification: reported until it reaches the DLQ intact. */
+  | (MessageBase & { readonly kind: 'unusable'; readonly reason: string });
+
+/** Validation passed: read the object and run the route's processor. */
+export interface RoutedObject {
+  readonly kind: 'routed';
+  readonly source: SourceObject;
+  readonly route: AnyRoute;
+  readonly manifestKey: string;
+}
+
+/** Validation failed for good: record a rejected manifest, read nothing. */
+export interface Rejection {
+  readonly kind: 'rejected';
+  readonly source: SourceObject;
+  readonly reason: string;
+  /** Under `manifests/_unmapped/` when the key or bucket cannot be mapped into the results layout. */
+  readonly manifestKey: string;
+}
+
+/** An event type that is not routed (a delete, for instance): acknowledged, nothing written. */
+interface Skip {
+  readonly kind: 'skipped';
+  readonly source: SourceObject;
+  readonly reason: string;
+}
+
+export type ObjectTask = RoutedObject | Rejection | Skip;
 
 export type ObjectOutcome =
   /** Results and a `processed` manifest are stored. */
@@ -19,41 +68,25 @@ export type ObjectOutcome =
   /** Worth retrying: the whole message goes back to the queue. */
   | { readonly status: 'retry'; readonly reason: string };
 
-export interface ObjectWork {
-  readonly eventName: string;
-  readonly source: SourceObject;
-  route?: Route;
-  /** Set by validation: record this rejection instead of processing. */
-  rejection?: string;
-  outcome?: ObjectOutcome;
-  durationMs?: number;
+export interface FinishedObject {
+  readonly outcome: ObjectOutcome;
+  /** Time spent in `processObject`; none for a skip. */
+  readonly durationMs?: number;
 }
 
-export interface MessageWork {
-  readonly message: SQSRecord;
-  readonly receiveCount: number;
-  readonly objects: ObjectWork[];
-  /** The message itself cannot be used; it must reach the DLQ intact. */
-  unusable?: string;
-  /** Acknowledged without objects, e.g. the `s3:TestEvent`. */
-  note?: string;
-}
+/** Keyed by the parsed `source` (the same object all stages hand on). */
+export type Outcomes = ReadonlyMap<SourceObject, FinishedObject>;
 
-/** Lambda's context plus what the chain adds to it. */
+/** Lambda's context plus what the chain adds to it; a step that has not run left its field unset. */
 export interface BatchContext extends Context {
-  batch: MessageWork[];
-  /** Aborted when the time budget runs out; in-flight streams listen to it. */
+  /** Set by `timeBudget`: aborted when the time budget runs out; in-flight streams listen to it. */
   signal: AbortSignal;
-  /** False once too little time is left to start another object. */
+  /** Set by `timeBudget`: false once too little time is left to start another object. */
   mayStart: () => boolean;
+  /** Set by `parseS3Notifications`: one per SQS record, in order. */
+  messages?: readonly ParsedMessage[];
+  /** Set by `validateS3Records`: one per parsed object, in order. */
+  tasks?: readonly ObjectTask[];
+  /** Set by `processBatch`, and filled in as objects finish (so an error midway keeps what finished). */
+  outcomes?: Outcomes;
 }
-
-/** A message fails (is retried) when it is unusable or any of its objects did not finish. */
-export const messageFailure = (work: MessageWork): string | undefined => {
-  if (work.unusable !== undefined) return work.unusable;
-  for (const object of work.objects) {
-    if (object.outcome === undefined) return `${object.source.key}: not finished within the time budget`;
-    if (object.outcome.status === 'retry') return `${object.source.key}: ${object.outcome.reason}`;
-  }
-  return undefined;
-};

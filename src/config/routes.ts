@@ -6,7 +6,7 @@
  * and records a rejection for anything in the inbox that no route takes. Add a route here
  * and the next deploy wires everything.
  */
-import type { Route } from './types.js';
+import type { Route, RouteFilter } from './types.js';
 
 /**
  * Uploads under this prefix are notified, one S3 rule for all routes. S3's own suffix filters
@@ -31,3 +31,13 @@ export const routes = [
     options: { widths: [256, 1024] },
   },
 ] as const satisfies readonly Route[];
+
+/**
+ * The route an object key belongs to, if any: prefix as given (S3 keys and IAM are
+ * case-sensitive), suffix in any case (`IMG_0001.JPG`, `Day.CSV`; suffixes are lower case).
+ * @example findRoute(routes, 'incoming/images/IMG_0001.JPG')?.id // 'images'
+ */
+export const findRoute = <R extends RouteFilter>(table: readonly R[], key: string): R | undefined => {
+  const lowerKey = key.toLowerCase();
+  return table.find((route) => key.startsWith(route.prefix) && route.suffixes.some((suffix) => lowerKey.endsWith(suffix)));
+};

@@ -6,6 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { checkRoutes } from './checkRoutes.js';
 import { routes } from './routes.js';
+import { SETTINGS, parseValue } from './settings.js';
 import type { Route } from './types.js';
 
 export interface WorkerConfig {
@@ -27,20 +28,24 @@ const required = (env: Env, name: string): string => {
   return value;
 };
 
-const positiveInteger = (env: Env, name: string): number => {
-  const raw = required(env, name);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}: must be a positive whole number, '${raw}' given`);
-  return value;
+/** The variables that name the buckets (workerEnvironment sets them). */
+export const BUCKET_VARIABLES = { uploads: 'UPLOAD_BUCKET', results: 'RESULTS_BUCKET' } as const;
+
+/** Stage settings the worker receives as they are: same variable, same rule as at deploy time. */
+export const WORKER_SETTINGS = ['maxObjectBytes', 'recordConcurrency', 'maxReceives'] as const;
+
+const setting = (env: Env, key: (typeof WORKER_SETTINGS)[number]): number => {
+  const { env: name, rule } = SETTINGS[key];
+  return parseValue(name, rule, required(env, name));
 };
 
 /** @example loadWorkerConfig(process.env).resultsBucket */
 export const loadWorkerConfig = (env: Env): WorkerConfig => ({
-  uploadBucket: required(env, 'UPLOAD_BUCKET'),
-  resultsBucket: required(env, 'RESULTS_BUCKET'),
-  maxObjectBytes: positiveInteger(env, 'MAX_OBJECT_BYTES'),
-  recordConcurrency: positiveInteger(env, 'RECORD_CONCURRENCY'),
-  maxReceives: positiveInteger(env, 'MAX_RECEIVES'),
+  uploadBucket: required(env, BUCKET_VARIABLES.uploads),
+  resultsBucket: required(env, BUCKET_VARIABLES.results),
+  maxObjectBytes: setting(env, 'maxObjectBytes'),
+  recordConcurrency: setting(env, 'recordConcurrency'),
+  maxReceives: setting(env, 'maxReceives'),
   routes: checkRoutes(routes),
   s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
 });

@@ -1,35 +1,26 @@
-/** A routing rule: objects under `prefix` ending in one of `suffixes` go to `processor`. */
-export interface Route {
+import type { RawOptions } from '../processors/options.js';
+import type { ProcessorName, RouteOptions } from '../processors/registry.js';
+
+/** Which objects a route takes: those under `prefix` whose key ends in one of `suffixes`, in any case. */
+export interface RouteFilter {
   readonly id: string;
-  /** Non-empty and ending in `/`, so IAM can scope reads to it. */
+  /** Non-empty, inside the inbox and ending in `/`, so IAM can scope reads to it. */
   readonly prefix: string;
+  /** Lower case; matched in any case (`IMG_0001.JPG`). */
   readonly suffixes: readonly string[];
-  /** A name from `src/processors/registry.ts`; checked by `checkRoutes`. */
-  readonly processor: string;
-  /** Processor-specific; each processor validates its own options. */
-  readonly options?: Readonly<Record<string, unknown>>;
 }
 
-export const STAGES = ['dev', 'prod', 'local'] as const;
-export type Stage = (typeof STAGES)[number];
+/** A route to processor `N` of the registry, with that processor's options type. */
+export type RouteTo<N extends ProcessorName> = RouteFilter & { readonly processor: N; readonly options: RouteOptions<N> };
 
-export const ARCHITECTURES = ['arm64', 'x86_64'] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
+/** A route in `src/config/routes.ts`: one member per processor, so `processor` decides the options type. */
+export type Route = { readonly [N in ProcessorName]: RouteTo<N> }[ProcessorName];
 
-/** Everything that differs between stages; see `settings.ts` for defaults and variables. */
-export interface StageSettings {
-  readonly stage: Stage;
-  readonly region: string;
-  readonly architecture: Architecture;
-  readonly memorySize: number;
-  readonly workerTimeoutSeconds: number;
-  readonly batchSize: number;
-  readonly batchingWindowSeconds: number;
-  readonly maxConcurrency: number;
-  readonly maxReceives: number;
-  readonly recordConcurrency: number;
-  readonly maxObjectBytes: number;
-  readonly oldestMessageAlarmSeconds: number;
-  readonly alarmEmail: string | undefined;
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+/**
+ * A route as the worker runs it: any processor name (the worker is given its processor lookup,
+ * so tests and benchmarks can route to fakes), options passed on to the processor unread.
+ */
+export interface AnyRoute extends RouteFilter {
+  readonly processor: string;
+  readonly options?: RawOptions;
 }

@@ -1,28 +1,20 @@
 /**
- * The worker's Middy chain. Read the `use` calls top-down for responses, bottom-up for
- * requests: parse → validate → (time budget) → process → log → respond.
+ * The worker's Middy chain. Middy runs `before` hooks in `use` order and `after`/`onError`
+ * hooks in reverse, so read the `use` calls top-down for the request (time budget → parse →
+ * validate → process) and bottom-up for the response (log → respond): `partialBatchResponse`,
+ * used first, answers last, after `logOutcomes` has counted what it reports.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type BatchDependencies, processBatch } from '../batch/processBatch.js';
 import type { BatchContext } from '../batch/types.js';
-import type { Route } from '../config/types.js';
-import { logOutcomes } from '../middleware/logOutcomes.js';
+import { type LogOutcomesOptions, logOutcomes } from '../middleware/logOutcomes.js';
 import { parseS3Notifications } from '../middleware/parseS3Notifications.js';
 import { partialBatchResponse } from '../middleware/partialBatchResponse.js';
 import { type TimeBudgetOptions, timeBudget } from '../middleware/timeBudget.js';
-import { validateS3Records } from '../middleware/validateS3Records.js';
+import { type ValidateOptions, validateS3Records } from '../middleware/validateS3Records.js';
 
-export interface WorkerDependencies extends BatchDependencies {
-  readonly routes: readonly Route[];
-  readonly maxObjectBytes: number;
-  readonly maxReceives: number;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly timeBudget?: TimeBudgetOptions;
-}
+export type WorkerDependencies = BatchDependencies & ValidateOptions & LogOutcomesOptions & { readonly timeBudget?: TimeBudgetOptions };
 
 export const createWorker = (deps: WorkerDependencies) =>
   middy<SQSEvent, SQSBatchResponse, Error, BatchContext>()

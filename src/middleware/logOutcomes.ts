@@ -7,7 +7,8 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type BatchContext, type MessageWork, messageFailure } from '../batch/types.js';
+import { messageFailure } from '../batch/messageFailure.js';
+import type { BatchContext, ObjectOutcome, Outcomes, ParsedMessage } from '../batch/types.js';
 
 export interface LogOutcomesOptions {
   readonly logger: Logger;
@@ -22,40 +23,53 @@ type Counter = (typeof COUNTERS)[number];
 
 const VERBOSE_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO']);
 
-const logMessage = (work: MessageWork, logger: Logger, verbose: boolean, count: (name: Counter) => void): void => {
-  const base = { messageId: work.message.messageId, receiveCount: work.receiveCount };
-  if (work.unusable !== undefined) {
+const NOT_FINISHED: ObjectOutcome = { status: 'retry', reason: 'not finished within the time budget' };
+
+const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, count: (name: Counter) => void): void => {
+  const base = { messageId: message.record.messageId, receiveCount: message.receiveCount };
+  if (message.kind === 'unusable') {
     count('unusable');
-    logger.warn('unusable message: reported for retry, then the DLQ', { ...base, outcome: 'unusable', reason: work.unusable });
-  } else if (work.note !== undefined && verbose) {
-    logger.info(work.note, { ...base, outcome: 'acknowledged' });
+    logger.warn('unusable message: reported for retry, then the DLQ', { ...base, outcome: 'unusable', reason: message.reason });
+    return;
   }
-  for (const object of work.objects) {
-    const outcome = object.outcome ?? { status: 'retry', reason: 'not finished within the time budget' };
+  if (message.kind === 'acknowledged') {
+    if (verbose) logger.info(message.note, { ...base, outcome: 'acknowledged' });
+    return;
+  }
+  for (const { source } of message.objects) {
+    const finished = outcomes?.get(source);
+    const outcome = finished?.outcome ?? NOT_FINISHED;
     count(outcome.status === 'retry' ? 'retried' : outcome.status);
     const level = outcome.status === 'retry' ? 'warn' : 'info';
     // Building the attributes costs more than the filtered call: skip it when INFO is off.
     if (level === 'info' && !verbose) continue;
-    const { bucket, key, versionId } = object.source;
-    logger[level]('object outcome', { ...base, bucket, key, versionId, outcome: outcome.status, reason: 'reason' in outcome ? outcome.reason : undefined, durationMs: object.durationMs });
+    const { bucket, key, versionId } = source;
+    const reason = 'reason' in outcome ? outcome.reason : undefined;
+    logger[level]('object outcome', { ...base, bucket, key, versionId, outcome: outcome.status, reason, durationMs: finished?.durationMs });
   }
+};
+
+const bytesWritten = (outcomes: Outcomes | undefined): number => {
+  let bytes = 0;
+  for (const { outcome } of outcomes?.values() ?? []) if (outcome.status === 'processed') bytes += outcome.bytes;
+  return bytes;
 };
 
 export const logOutcomes = ({ logger, metrics, maxReceives }: LogOutcomesOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
   const logOutcomesAfter = (request: BatchRequest): void => {
     const totals = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Record<Counter, number>;
-    let bytes = 0;
     const verbose = VERBOSE_LEVELS.has(logger.getLevelName());
-    for (const work of request.context.batch ?? []) {
-      logMessage(work, logger, verbose, (name) => totals[name]++);
-      bytes += work.objects.reduce((sum, object) => sum + (object.outcome?.status === 'processed' ? object.outcome.bytes : 0), 0);
-      const failure = messageFailure(work);
-      if (failure !== undefined && work.receiveCount >= maxReceives) {
-        logger.error('last receive failed: the message moves to the DLQ', { messageId: work.message.messageId, receiveCount: work.receiveCount, reason: failure, body: work.message.body });
+    const { messages = [], outcomes } = request.context;
+    for (const message of messages) {
+      logMessage(message, outcomes, logger, verbose, (name) => totals[name]++);
+      const failure = messageFailure(message, outcomes);
+      if (failure !== undefined && message.receiveCount >= maxReceives) {
+        const { messageId, body } = message.record;
+        logger.error('last receive failed: the message moves to the DLQ', { messageId, receiveCount: message.receiveCount, reason: failure, body });
       }
     }
     for (const name of COUNTERS) metrics.addMetric(name, MetricUnit.Count, totals[name]);
-    metrics.addMetric('bytesWritten', MetricUnit.Bytes, bytes);
+    metrics.addMetric('bytesWritten', MetricUnit.Bytes, bytesWritten(outcomes));
     metrics.publishStoredMetrics();
   };
   const logOutcomesOnError = (request: BatchRequest): void => {

@@ -1,12 +1,12 @@
 /**
- * Turns each SQS message body into S3 object work items, one message at a time:
- * a message that cannot be read is marked unusable (it goes to the DLQ intact),
- * never the whole batch. The `s3:TestEvent` and event types that are not routed
- * (deletes, for instance) are acknowledged.
+ * Parses each SQS message body into the S3 objects it announces, one message at a time:
+ * a message that cannot be read is unusable (it goes to the DLQ intact), never the whole
+ * batch. The `s3:TestEvent` and notifications without records are acknowledged. The body is
+ * untrusted input: nothing here throws, whatever it holds (tests/middleware fuzz it).
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchContext, MessageWork, ObjectWork } from '../batch/types.js';
+import type { BatchContext, ParsedMessage, ParsedObject } from '../batch/types.js';
 import { UnusableMessageError, messageOf } from '../errors.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -22,7 +22,7 @@ export const decodeS3Key = (encoded: string): string => {
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-const parseRecord = (record: unknown, index: number): ObjectWork => {
+const parseRecord = (record: unknown, index: number): ParsedObject => {
   const s3 = isObject(record) ? record.s3 : undefined;
   const bucket = isObject(s3) && isObject(s3.bucket) ? s3.bucket : undefined;
   const object = isObject(s3) && isObject(s3.object) ? s3.object : undefined;
@@ -42,37 +42,37 @@ const parseRecord = (record: unknown, index: number): ObjectWork => {
   };
 };
 
-const skipUnrouted = (object: ObjectWork): ObjectWork =>
-  object.eventName.startsWith('ObjectCreated:') ? object : { ...object, outcome: { status: 'skipped', reason: `event '${object.eventName}' is not routed` } };
+type Content = { readonly kind: 'objects'; readonly objects: readonly ParsedObject[] } | { readonly kind: 'acknowledged'; readonly note: string };
 
-/** One message → its work item; throws `UnusableMessageError` for anything unreadable. */
-const parseBody = (body: string): Pick<MessageWork, 'objects' | 'note'> => {
+/** One message body → its objects; throws `UnusableMessageError` for anything unreadable. */
+const parseBody = (body: string): Content => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     throw new UnusableMessageError('body: must be JSON, not JSON given');
   }
-  if (isObject(parsed) && parsed.Event === 's3:TestEvent') return { objects: [], note: 's3:TestEvent acknowledged' };
+  if (isObject(parsed) && parsed.Event === 's3:TestEvent') return { kind: 'acknowledged', note: 's3:TestEvent acknowledged' };
   if (!isObject(parsed) || !Array.isArray(parsed.Records)) {
     throw new UnusableMessageError('body: must be an S3 event notification with Records, other JSON given');
   }
-  const objects = parsed.Records.map(parseRecord).map(skipUnrouted);
-  return objects.length === 0 ? { objects, note: 'notification without records acknowledged' } : { objects };
+  if (parsed.Records.length === 0) return { kind: 'acknowledged', note: 'notification without records acknowledged' };
+  return { kind: 'objects', objects: parsed.Records.map(parseRecord) };
 };
 
-export const parseMessage = (message: SQSRecord): MessageWork => {
-  const receiveCount = Number(message.attributes?.ApproximateReceiveCount) || 1;
+/** @example parseMessage(sqsRecord).kind // 'objects' | 'acknowledged' | 'unusable' */
+export const parseMessage = (record: SQSRecord): ParsedMessage => {
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || 1;
   try {
-    return { message, receiveCount, ...parseBody(message.body) };
+    return { record, receiveCount, ...parseBody(record.body) };
   } catch (error: unknown) {
-    return { message, receiveCount, objects: [], unusable: messageOf(error) };
+    return { record, receiveCount, kind: 'unusable', reason: messageOf(error) };
   }
 };
 
 export const parseS3Notifications = (): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
   const parseS3NotificationsBefore = (request: Request<SQSEvent, SQSBatchResponse, Error, BatchContext>): void => {
-    request.context.batch = (request.event.Records ?? []).map(parseMessage);
+    request.context.messages = (request.event.Records ?? []).map(parseMessage);
   };
   return { before: parseS3NotificationsBefore };
 };

@@ -5,17 +5,17 @@
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type BatchContext, messageFailure } from '../batch/types.js';
+import { messageFailure } from '../batch/messageFailure.js';
+import type { BatchContext } from '../batch/types.js';
 
 type BatchRequest = Request<SQSEvent, SQSBatchResponse, Error, BatchContext>;
 
 const failuresOf = (request: BatchRequest): SQSBatchResponse => {
-  const batch = request.context.batch;
+  const { messages, outcomes } = request.context;
   // The chain failed before parsing: every message is retried.
-  if (batch === undefined) return { batchItemFailures: request.event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
-  return {
-    batchItemFailures: batch.filter((work) => messageFailure(work) !== undefined).map((work) => ({ itemIdentifier: work.message.messageId })),
-  };
+  if (messages === undefined) return { batchItemFailures: request.event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+  const failed = messages.filter((message) => messageFailure(message, outcomes) !== undefined);
+  return { batchItemFailures: failed.map(({ record }) => ({ itemIdentifier: record.messageId })) };
 };
 
 export const partialBatchResponse = (): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {

@@ -1,43 +1,46 @@
 /**
- * Checks every S3 record before any byte is read: the right bucket, a route for the key,
- * a size within the limit, a key that maps safely into the results layout. A failed check
- * is permanent for that object: it is recorded as a rejection, not retried.
+ * Decides what happens to every parsed S3 object before any byte is read: an event type that is
+ * not routed is skipped; otherwise the right bucket, a key that maps safely into the results
+ * layout, a route for the key and a size within the limit make it a `RoutedObject`, and the
+ * first check that fails makes it a `Rejection` (permanent: recorded, never retried).
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { BatchContext, ObjectWork } from '../batch/types.js';
-import { findRoute } from '../config/checkRoutes.js';
-import type { Route } from '../config/types.js';
-import { unsafeKeyReason } from '../storage/resultKeys.js';
+import type { BatchContext, ObjectTask, ParsedObject } from '../batch/types.js';
+import { findRoute } from '../config/routes.js';
+import type { AnyRoute } from '../config/types.js';
+import { manifestKey, unmappedManifestKey, unsafeKeyReason } from '../storage/resultKeys.js';
 
 export interface ValidateOptions {
   readonly uploadBucket: string;
-  readonly routes: readonly Route[];
+  readonly routes: readonly AnyRoute[];
   readonly maxObjectBytes: number;
 }
 
 /** `orders: incoming/orders/*{.csv,.csv.gz}; images: …`, for a rejection that says what was missed. */
-const describeRoutes = (routes: readonly Route[]): string =>
-  routes.map((route) => `${route.id}: ${route.prefix}*{${route.suffixes.join(',')}}`).join('; ');
+const describeRoutes = (routes: readonly AnyRoute[]): string => routes.map((route) => `${route.id}: ${route.prefix}*{${route.suffixes.join(',')}}`).join('; ');
 
-/** Why this object must be rejected, or `undefined` when it may be processed. */
-export const rejectionReason = (object: ObjectWork, options: ValidateOptions): string | undefined => {
-  const { bucket, key, size } = object.source;
-  if (bucket !== options.uploadBucket) return `bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given`;
+/** @example validateObject(parsed, options).kind // 'routed' | 'rejected' | 'skipped' */
+export const validateObject = ({ eventName, source }: ParsedObject, options: ValidateOptions): ObjectTask => {
+  if (!eventName.startsWith('ObjectCreated:')) return { kind: 'skipped', source, reason: `event '${eventName}' is not routed` };
+  const { bucket, key, size } = source;
+  // Neither a foreign bucket nor an unsafe key may name a manifest: those rejections go under a hash.
+  const unmapped = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: unmappedManifestKey(source) });
+  if (bucket !== options.uploadBucket) return unmapped(`bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given`);
   const unsafe = unsafeKeyReason(key);
-  if (unsafe !== undefined) return unsafe;
-  if (object.route === undefined) return `key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`;
-  if (size > options.maxObjectBytes) return `size: must be at most ${options.maxObjectBytes} bytes, ${size} given`;
-  return undefined;
+  if (unsafe !== undefined) return unmapped(unsafe);
+  const route = findRoute(options.routes, key);
+  const rejected = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: manifestKey(key) });
+  if (route === undefined) return rejected(`key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`);
+  if (size > options.maxObjectBytes) return rejected(`size: must be at most ${options.maxObjectBytes} bytes, ${size} given`);
+  return { kind: 'routed', source, route, manifestKey: manifestKey(key) };
 };
 
 export const validateS3Records = (options: ValidateOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
   const validateS3RecordsBefore = (request: Request<SQSEvent, SQSBatchResponse, Error, BatchContext>): void => {
-    for (const object of request.context.batch.flatMap((message) => message.objects)) {
-      if (object.outcome !== undefined) continue;
-      object.route = findRoute(options.routes, object.source.key);
-      object.rejection = rejectionReason(object, options);
-    }
+    const { messages } = request.context;
+    if (messages === undefined) throw new Error('validateS3Records: no parsed messages; use parseS3Notifications before it');
+    request.context.tasks = messages.flatMap((message) => (message.kind === 'objects' ? message.objects.map((object) => validateObject(object, options)) : []));
   };
   return { before: validateS3RecordsBefore };
 };

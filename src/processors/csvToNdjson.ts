@@ -11,7 +11,7 @@ import { parseCsvOptions, type CsvOptions } from './csv/options.js';
 import { gzipRejection, peekHead, startsWithGzipMagic } from './streams.js';
 import type { OutputRecord, Processor, ProcessorModule, ResultSink } from './types.js';
 
-export const NDJSON_TYPE = 'application/x-ndjson';
+const NDJSON_TYPE = 'application/x-ndjson';
 
 /**
  * Starts a sink write of a gzip stream; a failed write destroys the stream, failing the pipeline.

@@ -7,8 +7,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 export const startsWithGzipMagic = (head: Uint8Array): boolean => head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
 
-const toBuffer = (chunk: unknown): Buffer =>
-  Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk));
+const toBuffer = (chunk: unknown): Buffer => (Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk)));
 
 /**
  * Reads the first chunk without losing it: returns it and a stream that replays it first.

@@ -4,33 +4,18 @@
  * so they can be run and tested on a local file (see docs/processors.md).
  */
 import type { Readable } from 'node:stream';
+import type { OutputRecord, SourceObject } from '../types.js';
+import type { RawOptions } from './options.js';
 
-/** The exact object version an S3 event names. */
-export interface SourceObject {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId?: string;
-  readonly eTag?: string;
-  readonly size: number;
-  readonly sequencer: string;
-  readonly contentType?: string;
-}
+// Defined with the other shared records; re-exported so a processor imports its whole contract from here.
+export type { OutputRecord, SourceObject };
 
 export interface ProcessorContext {
   readonly source: SourceObject;
-  /** The route's `options`, validated by the processor itself. */
-  readonly options: Readonly<Record<string, unknown>>;
+  /** The route's `options`, as written in `src/config/routes.ts`; the processor parses them itself. */
+  readonly options: RawOptions;
   /** Aborted shortly before the Lambda timeout; pass it to `stream/promises.pipeline`. */
   readonly signal: AbortSignal;
-}
-
-/** What the sink stored for one output. */
-export interface OutputRecord {
-  readonly key: string;
-  readonly bytes: number;
-  /** SHA-256 of the stored bytes, base64. */
-  readonly sha256: string;
-  readonly contentType: string;
 }
 
 /** Where a processor writes its outputs; names are relative (`rows.ndjson.gz`, `256.webp`). */

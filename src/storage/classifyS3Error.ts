@@ -23,7 +23,8 @@ export const classifyS3Error = (error: unknown, action: string, cause: FailureCa
   const { code, status } = codeOf(error);
   const detail = `${action}: ${code}${status === undefined ? '' : ` (HTTP ${status})`}: ${messageOf(error)}`;
   if (GONE.has(code) || status === 404) return new RejectionError(`${detail}; the object or version was deleted before processing`, { ...cause, error });
-  if (code === 'PreconditionFailed' || status === 412) return new SupersededError(`${detail}; the object was overwritten, its newer event will process it`, { ...cause, error });
+  if (code === 'PreconditionFailed' || status === 412)
+    return new SupersededError(`${detail}; the object was overwritten, its newer event will process it`, { ...cause, error });
   if (PERMANENT.has(code)) return new RejectionError(detail, { ...cause, error });
   return new TransientError(detail, { ...cause, error });
 };

@@ -1,13 +1,11 @@
 /**
  * Manifests make the pipeline idempotent without another database: one per input key,
- * written last with an S3 conditional write, read first to skip work already done.
+ * written last with an S3 conditional write, read first to skip work already done
+ * (what to skip is `versionOrder.ts`'s call; this file only reads and writes them).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import type { OutputRecord, SourceObject } from '../processors/types.js';
+import type { OutputRecord, SourceObject } from '../types.js';
 import { classifyS3Error } from './classifyS3Error.js';
-import { manifestKey, unsafeKeyReason } from './resultKeys.js';
-import { compareSequencers } from './sequencer.js';
 
 export interface Manifest {
   readonly schemaVersion: 1;
@@ -25,26 +23,6 @@ export interface StoredManifest {
   /** The manifest object's own ETag, for the next conditional write. */
   readonly etag: string;
 }
-
-/** What to do with an event, given the manifest already stored for its key. */
-export type Decision = 'process' | 'duplicate' | 'stale';
-
-export const decide = (stored: Manifest | undefined, source: SourceObject): Decision => {
-  if (stored === undefined) return 'process';
-  const previous = stored.source;
-  const sameVersion = source.versionId !== undefined ? previous.versionId === source.versionId : previous.eTag === source.eTag && source.eTag !== undefined;
-  if (sameVersion) return 'duplicate';
-  return compareSequencers(previous.sequencer, source.sequencer) > 0 ? 'stale' : 'process';
-};
-
-/**
- * Where an object's manifest lives (`knownSafe`: validation already accepted bucket and key). A key that cannot be mapped safely (or an object from
- * another bucket) still gets its rejection recorded, under a hash of bucket and key.
- */
-export const manifestKeyFor = (source: SourceObject, uploadBucket: string, knownSafe = false): string =>
-  knownSafe || (source.bucket === uploadBucket && unsafeKeyReason(source.key) === undefined)
-    ? manifestKey(source.key)
-    : `manifests/_unmapped/${createHash('sha256').update(`${source.bucket}/${source.key}`).digest('hex')}.json`;
 
 export class ManifestStore {
   constructor(

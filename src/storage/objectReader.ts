@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import type { SourceObject } from '../processors/types.js';
+import type { SourceObject } from '../types.js';
 import { TransientError } from '../errors.js';
 import { classifyS3Error } from './classifyS3Error.js';
 

@@ -1,17 +1,19 @@
 /**
  * The results layout (results bucket):
  *   manifests/<input key>.json                          one per input object, written last
+ *   manifests/_unmapped/<sha256 of bucket/key>.json     the rejection of a key that cannot be mapped
  *   processed/<input key>/<version>/<output name>       outputs of that object version
- * Every key here is derived from an input key that `unsafeKeyReason` accepted.
+ * Every other key here is derived from an input key that `unsafeKeyReason` accepted.
  */
-import type { SourceObject } from '../processors/types.js';
+import { createHash } from 'node:crypto';
+import type { SourceObject } from '../types.js';
 
 export const RESULT_PREFIXES = ['manifests/', 'processed/'] as const;
 
 /** S3 keys are at most 1024 bytes; leave room for the prefixes, version and output name. */
 export const MAX_INPUT_KEY_BYTES = 800;
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a key must not contain
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** Why `key` cannot be turned into result keys, or `undefined` when it can. */
@@ -26,6 +28,10 @@ export const unsafeKeyReason = (key: string): string | undefined => {
 };
 
 export const manifestKey = (inputKey: string): string => `manifests/${inputKey}.json`;
+
+/** Where the rejection of an unsafe key, or of an object from another bucket, is recorded. */
+export const unmappedManifestKey = (source: Pick<SourceObject, 'bucket' | 'key'>): string =>
+  `manifests/_unmapped/${createHash('sha256').update(`${source.bucket}/${source.key}`).digest('hex')}.json`;
 
 /** A version's outputs get their own folder, so an older event can never overwrite a newer result. */
 export const versionTag = (source: Pick<SourceObject, 'versionId' | 'eTag' | 'sequencer'>): string =>

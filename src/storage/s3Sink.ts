@@ -5,7 +5,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import type { OutputRecord, ResultSink, SourceObject } from '../processors/types.js';
+import type { ResultSink } from '../processors/types.js';
+import type { OutputRecord, SourceObject } from '../types.js';
 import { RejectionError } from '../errors.js';
 import { classifyS3Error } from './classifyS3Error.js';
 import { measuring } from './measuring.js';

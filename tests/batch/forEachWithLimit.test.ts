@@ -8,12 +8,16 @@ test('visits every item once and never exceeds the limit', async () => {
       let inFlight = 0;
       let peak = 0;
       const seen: number[] = [];
-      await forEachWithLimit(delays.map((delay, index) => ({ delay, index })), limit, async ({ delay, index }) => {
-        peak = Math.max(peak, ++inFlight);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        seen.push(index);
-        inFlight--;
-      });
+      await forEachWithLimit(
+        delays.map((delay, index) => ({ delay, index })),
+        limit,
+        async ({ delay, index }) => {
+          peak = Math.max(peak, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          seen.push(index);
+          inFlight--;
+        },
+      );
       expect(seen.sort((a, b) => a - b)).toEqual(delays.map((_, index) => index));
       expect(peak).toBeLessThanOrEqual(limit);
     }),

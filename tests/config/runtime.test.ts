@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { routes } from '../../src/config/routes.js';
 import { loadWorkerConfig } from '../../src/config/runtime.js';
-import { loadStageSettings } from '../../src/config/settings.js';
-import { STAGES } from '../../src/config/types.js';
-import { LAMBDA_NODE_OPTIONS, workerEnvironment } from '../../src/config/workerEnvironment.js';
+import { STAGES, loadStageSettings } from '../../src/config/settings.js';
+import { LAMBDA_NODE_OPTIONS, workerEnvironment } from '../../infra/workerEnvironment.js';
 import { ConfigError } from '../../src/errors.js';
 
 const BUCKETS = { uploads: 'my-uploads', results: 'my-results' };
@@ -25,7 +24,11 @@ describe('workerEnvironment → loadWorkerConfig: what is deployed is what the w
   });
 
   test("the Lambda's NODE_OPTIONS and Powertools settings are part of the environment", () => {
-    expect(environmentOf({ LOG_LEVEL: 'WARN' })).toMatchObject({ NODE_OPTIONS: LAMBDA_NODE_OPTIONS, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_SERVICE_NAME: 'file-processor' });
+    expect(environmentOf({ LOG_LEVEL: 'WARN' })).toMatchObject({
+      NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_SERVICE_NAME: 'file-processor',
+    });
   });
 
   test('path-style S3 only when asked for (LocalStack without DNS)', () => {
@@ -41,7 +44,13 @@ describe('loadWorkerConfig: no defaults of its own', () => {
     expect(() => loadWorkerConfig(env)).toThrow(`${name}: required by the worker, not set`);
   });
 
-  test.each(['0', '-1', '1.5', 'many'])("RECORD_CONCURRENCY '%s' fails, naming the value", (value) => {
-    expect(() => loadWorkerConfig({ ...environmentOf(), RECORD_CONCURRENCY: value })).toThrow(`RECORD_CONCURRENCY: must be a positive whole number, '${value}' given`);
+  test.each([
+    { value: '0', rule: 'must be between 1 and 64' },
+    { value: '65', rule: 'must be between 1 and 64' },
+    { value: '-1', rule: 'must be a whole number' },
+    { value: '1.5', rule: 'must be a whole number' },
+    { value: 'many', rule: 'must be a whole number' },
+  ])("RECORD_CONCURRENCY '$value' fails with the deploy-time rule: $rule", ({ value, rule }) => {
+    expect(() => loadWorkerConfig({ ...environmentOf(), RECORD_CONCURRENCY: value })).toThrow(`RECORD_CONCURRENCY: ${rule}, '${value}' given`);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { checkStageSettings, loadStageSettings, parseStage, visibilityTimeoutSeconds } from '../../src/config/settings.js';
-import { STAGES, type Stage } from '../../src/config/types.js';
+import { STAGES, type Stage, checkStageSettings, loadStageSettings, parseStage, visibilityTimeoutSeconds } from '../../src/config/settings.js';
 
 const PROD_ENV = { ALARM_EMAIL: 'ops@example.com' };
 
@@ -46,10 +45,14 @@ describe('loadStageSettings: bad configuration gets a clear error', () => {
     { name: 'oldest-message alarm below a minute', env: { ALARM_OLDEST_MESSAGE_SECONDS: '59' }, variable: 'ALARM_OLDEST_MESSAGE_SECONDS', value: '59' },
     { name: 'unknown architecture', env: { LAMBDA_ARCHITECTURE: 'ARM64' }, variable: 'LAMBDA_ARCHITECTURE', value: 'ARM64' },
     { name: 'unknown log level', env: { LOG_LEVEL: 'verbose' }, variable: 'LOG_LEVEL', value: 'verbose' },
+    { name: 'malformed region (it goes into bucket names)', env: { AWS_REGION: 'Europe West' }, variable: 'AWS_REGION', value: 'Europe West' },
+    { name: 'record concurrency above 64', env: { RECORD_CONCURRENCY: '65' }, variable: 'RECORD_CONCURRENCY', value: '65' },
     { name: 'malformed e-mail', env: { ALARM_EMAIL: 'ops-at-example.com' }, variable: 'ALARM_EMAIL', value: 'ops-at-example.com' },
   ])('$name', ({ env, variable, value }) => rejects('dev', env, variable, value));
 
-  test.each(['abc', '1.5', '-3', '1e3', '0x10', '10 s', '١٠'])('bad integer %j for BATCH_SIZE', (raw) => rejects('dev', { BATCH_SIZE: raw }, 'BATCH_SIZE', raw));
+  test.each(['abc', '1.5', '-3', '1e3', '0x10', '10 s', '١٠'])('bad integer %j for BATCH_SIZE', (raw) =>
+    rejects('dev', { BATCH_SIZE: raw }, 'BATCH_SIZE', raw),
+  );
 
   test('batch size > 10 is accepted with a batching window', () => {
     expect(loadStageSettings('dev', { BATCH_SIZE: '50', BATCHING_WINDOW_SECONDS: '1' })).toMatchObject({ batchSize: 50, batchingWindowSeconds: 1 });

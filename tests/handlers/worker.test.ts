@@ -2,7 +2,16 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Manifest } from '../../src/storage/manifestStore.js';
-import { RESULTS_BUCKET, TEST_EVENT_BODY, UPLOAD_BUCKET, lambdaContext, s3NotificationBody, s3RecordFactory, sqsEvent, sqsRecordFactory } from '../helpers/events.js';
+import {
+  RESULTS_BUCKET,
+  TEST_EVENT_BODY,
+  UPLOAD_BUCKET,
+  batchContext,
+  s3NotificationBody,
+  s3RecordFactory,
+  sqsEvent,
+  sqsRecordFactory,
+} from '../helpers/events.js';
 import { s3Error } from '../helpers/fakeS3.js';
 import { createTestWorker } from '../helpers/worker.js';
 
@@ -12,8 +21,7 @@ beforeEach(() => {
   worker = createTestWorker();
 });
 
-const invoke = (event: SQSEvent, remainingMs?: () => number): Promise<SQSBatchResponse> =>
-  worker.handler(event, lambdaContext(remainingMs) as never) as Promise<SQSBatchResponse>;
+const invoke = (event: SQSEvent, remainingMs?: () => number): Promise<SQSBatchResponse> => worker.handler(event, batchContext(remainingMs));
 
 /** Uploads `content` to the fake upload bucket and returns the SQS message announcing it. */
 const upload = (key: string, content: string, messageId?: string) => {
@@ -40,7 +48,11 @@ describe('worker: a mixed batch', () => {
       upload('incoming/text/corrupt.txt', 'corrupt', 'permanent'),
     );
     expect(failedIds(await invoke(event))).toEqual(['not-json', 'not-s3', 'transient']);
-    expect(manifest('incoming/text/good.txt')).toMatchObject({ status: 'processed', counts: { characters: 5 }, processor: { name: 'upper-case', version: '1.0.0' } });
+    expect(manifest('incoming/text/good.txt')).toMatchObject({
+      status: 'processed',
+      counts: { characters: 5 },
+      processor: { name: 'upper-case', version: '1.0.0' },
+    });
     expect(manifest('incoming/text/corrupt.txt')).toMatchObject({ status: 'rejected', reason: 'content: must not be corrupt, corrupt given' });
     expect(manifest('incoming/text/flaky.txt')).toBeUndefined();
   });
@@ -75,7 +87,10 @@ describe('worker: several S3 records in one message', () => {
   test('one transient failure retries the whole message; the finished object is a duplicate next time', async () => {
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/1.txt', 'one', 'v1');
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/2.txt', 'flaky', 'v1');
-    const body = s3NotificationBody(s3RecordFactory({ key: 'incoming/text/1.txt', versionId: 'v1' }), s3RecordFactory({ key: 'incoming/text/2.txt', versionId: 'v1' }));
+    const body = s3NotificationBody(
+      s3RecordFactory({ key: 'incoming/text/1.txt', versionId: 'v1' }),
+      s3RecordFactory({ key: 'incoming/text/2.txt', versionId: 'v1' }),
+    );
     const message = sqsRecordFactory(body, { messageId: 'two-records' });
     expect(failedIds(await invoke(sqsEvent(message)))).toEqual(['two-records']);
     expect(manifest('incoming/text/1.txt')?.status).toBe('processed');
@@ -90,7 +105,12 @@ describe('worker: several S3 records in one message', () => {
 describe('worker: permanent outcomes are recorded, not retried', () => {
   test.each([
     { name: 'too large', key: 'incoming/text/big.txt', size: 1001, reason: 'size: must be at most 1000 bytes, 1001 given' },
-    { name: 'no route', key: 'incoming/other/a.csv', size: 1, reason: "key: matches no route (text: incoming/text/*{.txt}; suffixes in any case), 'incoming/other/a.csv' given" },
+    {
+      name: 'no route',
+      key: 'incoming/other/a.csv',
+      size: 1,
+      reason: "key: matches no route (text: incoming/text/*{.txt}; suffixes in any case), 'incoming/other/a.csv' given",
+    },
   ])('$name', async ({ key, size, reason }) => {
     const message = sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key, size })));
     expect(await invoke(sqsEvent(message))).toEqual({ batchItemFailures: [] });
@@ -102,7 +122,10 @@ describe('worker: permanent outcomes are recorded, not retried', () => {
     expect(await invoke(sqsEvent(message))).toEqual({ batchItemFailures: [] });
     const [stored] = worker.s3.keys(RESULTS_BUCKET);
     expect(stored).toMatch(/^manifests\/_unmapped\/[0-9a-f]{64}\.json$/);
-    expect(JSON.parse(worker.s3.read(RESULTS_BUCKET, stored ?? '') ?? '{}')).toMatchObject({ status: 'rejected', reason: expect.stringContaining("'..' segments") });
+    expect(JSON.parse(worker.s3.read(RESULTS_BUCKET, stored ?? '') ?? '{}')).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining("'..' segments"),
+    });
   });
 
   test.each([
@@ -136,7 +159,10 @@ describe('worker: transient S3 failures are retried', () => {
 
   test('S3 500 on writing the manifest', async () => {
     const message = upload('incoming/text/a.txt', 'x', 'm');
-    worker.s3.fail((command) => command.input.Key === 'manifests/incoming/text/a.txt.json' && command.constructor.name === 'PutObjectCommand', s3Error('InternalError', 500));
+    worker.s3.fail(
+      (command) => command.input.Key === 'manifests/incoming/text/a.txt.json' && command.constructor.name === 'PutObjectCommand',
+      s3Error('InternalError', 500),
+    );
     expect(failedIds(await invoke(sqsEvent(message)))).toEqual(['m']);
   });
 });
@@ -159,7 +185,7 @@ describe('worker: idempotency and ordering', () => {
     expect(manifest('incoming/text/a.txt')?.source.versionId).toBe('v2');
   });
 
-  test('when sequencers tie (LocalStack sends one constant), S3\'s current version decides which event is older', async () => {
+  test("when sequencers tie (LocalStack sends one constant), S3's current version decides which event is older", async () => {
     const tied = '0055AED6DCD90281E5';
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/a.txt', 'new', 'v2');
     const event = (versionId: string) => sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key: 'incoming/text/a.txt', versionId, sequencer: tied })));

@@ -1,5 +1,7 @@
-/** Builders for SQS events carrying S3 notifications, shaped like the real ones (see events/). */
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+/** Builders for SQS events carrying S3 notifications, shaped like the real ones (see events/), and the context they run in. */
+import type { Request } from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { BatchContext } from '../../src/batch/types.js';
 
 export const UPLOAD_BUCKET = 'file-processor-test-uploads-000000000000';
 export const RESULTS_BUCKET = 'file-processor-test-results-000000000000';
@@ -47,7 +49,14 @@ export const s3RecordFactory = (options: S3RecordOptions) => {
 
 export const s3NotificationBody = (...records: ReturnType<typeof s3RecordFactory>[]): string => JSON.stringify({ Records: records });
 
-export const TEST_EVENT_BODY = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-11-29T09:00:00.000Z', Bucket: UPLOAD_BUCKET, RequestId: 'R', HostId: 'H' });
+export const TEST_EVENT_BODY = JSON.stringify({
+  Service: 'Amazon S3',
+  Event: 's3:TestEvent',
+  Time: '2026-11-29T09:00:00.000Z',
+  Bucket: UPLOAD_BUCKET,
+  RequestId: 'R',
+  HostId: 'H',
+});
 
 export const sqsRecordFactory = (body: string, options: { messageId?: string; receiveCount?: number } = {}): SQSRecord => {
   sequence += 1;
@@ -72,7 +81,7 @@ export const sqsRecordFactory = (body: string, options: { messageId?: string; re
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 /** A Lambda-like context whose clock the test controls. */
-export const lambdaContext = (remainingMs: () => number = () => 60_000) => ({
+const lambdaContext = (remainingMs: () => number) => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'file-processor-test-jobsWorker',
   functionVersion: '$LATEST',
@@ -85,4 +94,20 @@ export const lambdaContext = (remainingMs: () => number = () => 60_000) => ({
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
+});
+
+/** The context as the worker chain types it; `signal` and `mayStart` are placeholders that `timeBudget` replaces. */
+export const batchContext = (remainingMs: () => number = () => 60_000): BatchContext => ({
+  ...lambdaContext(remainingMs),
+  signal: new AbortController().signal,
+  mayStart: () => true,
+});
+
+/** A Middy request, to run one middleware's hooks on their own. */
+export const batchRequest = (event: SQSEvent, context: BatchContext = batchContext()): Request<SQSEvent, SQSBatchResponse, Error, BatchContext> => ({
+  event,
+  context,
+  response: undefined,
+  error: undefined,
+  internal: {},
 });

@@ -47,7 +47,10 @@ export class FakeS3 {
   }
 
   keys(bucket: string): string[] {
-    return [...this.objects.keys()].filter((key) => key.startsWith(`${bucket}/`)).map((key) => key.slice(bucket.length + 1)).sort();
+    return [...this.objects.keys()]
+      .filter((key) => key.startsWith(`${bucket}/`))
+      .map((key) => key.slice(bucket.length + 1))
+      .sort();
   }
 
   /** The next `times` commands matching `when` throw `error`. */

@@ -18,7 +18,11 @@ export interface ImageSpec {
 /** A gradient-free but non-uniform image, so encoders do real work. */
 export const makeImage = async ({ width = 640, height = 480, format = 'jpeg', orientation }: ImageSpec = {}): Promise<Buffer> => {
   const image = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } }).composite([
-    { input: { create: { width: Math.max(1, width >> 1), height: Math.max(1, height >> 2), channels: 3, background: { r: 10, g: 120, b: 250 } } }, left: 0, top: 0 },
+    {
+      input: { create: { width: Math.max(1, width >> 1), height: Math.max(1, height >> 2), channels: 3, background: { r: 10, g: 120, b: 250 } } },
+      left: 0,
+      top: 0,
+    },
   ]);
   const withExif = orientation === undefined ? image : image.withMetadata({ orientation });
   return withExif.toFormat(format).toBuffer();

@@ -162,8 +162,8 @@ export const applySuppressions = (findings: readonly Finding[], suppressions: Su
     }
     return true;
   });
-  const unused = TOOLS.flatMap((tool) =>
-    suppressions[tool].flatMap((entry) => entry.resources.map((pattern) => `${tool} ${entry.rule} ${pattern}`)),
-  ).filter((key) => !used.has(key));
+  const unused = TOOLS.flatMap((tool) => suppressions[tool].flatMap((entry) => entry.resources.map((pattern) => `${tool} ${entry.rule} ${pattern}`))).filter(
+    (key) => !used.has(key),
+  );
   return { open, unused };
 };

@@ -35,6 +35,11 @@ export class MemorySink implements ResultSink {
   ndjson(name: string): unknown[] {
     if (!this.outputs.has(name)) return [];
     const text = gunzipSync(this.body(name)).toString('utf8');
-    return text === '' ? [] : text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+    return text === ''
+      ? []
+      : text
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown);
   }
 }

@@ -23,8 +23,7 @@ export interface CfnTemplate {
   readonly Outputs?: Readonly<Record<string, { readonly Value: Json }>>;
 }
 
-export const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface PackagedStage {
   readonly template: CfnTemplate;
@@ -74,7 +73,10 @@ export const dependsOn = (resource: CfnResource): readonly string[] =>
 export const referencedIds = (value: Json | undefined, ids: ReadonlySet<string>): Set<string> => {
   const found = new Set<string>();
   const walk = (node: Json | undefined): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (!isObject(node)) return;
     for (const [key, child] of Object.entries(node)) {
       if (key === 'Ref' && typeof child === 'string' && ids.has(child)) found.add(child);
@@ -148,9 +150,7 @@ export const iamStatements = (template: CfnTemplate): PolicyStatement[] => {
     ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(({ properties }) =>
       asList(properties.Policies).map((policy) => (isObject(policy) ? policy.PolicyDocument : undefined)),
     ),
-    ...['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
-      resourcesOfType(template, type).map(({ properties }) => properties.PolicyDocument),
-    ),
+    ...['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) => resourcesOfType(template, type).map(({ properties }) => properties.PolicyDocument)),
   ];
   return documents.flatMap((document) => (isObject(document) ? (asList(document.Statement) as unknown as PolicyStatement[]) : []));
 };

@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { text } from 'node:stream/consumers';
-import type { Route } from '../../src/config/types.js';
+import type { AnyRoute } from '../../src/config/types.js';
 import { RejectionError, TransientError } from '../../src/errors.js';
 import { type WorkerDependencies, createWorker } from '../../src/handlers/createWorker.js';
 import type { ProcessorModule } from '../../src/processors/types.js';
@@ -24,7 +24,9 @@ export const upperCaseProcessor: ProcessorModule = {
   },
 };
 
-export const testRoutes: readonly Route[] = [{ id: 'text', prefix: 'incoming/text/', suffixes: ['.txt'], processor: 'upper-case' }];
+export const TEXT_ROUTE: AnyRoute = { id: 'text', prefix: 'incoming/text/', suffixes: ['.txt'], processor: 'upper-case' };
+
+export const testRoutes: readonly AnyRoute[] = [TEXT_ROUTE];
 
 export const createTestWorker = (overrides: Partial<WorkerDependencies> = {}) => {
   const s3 = new FakeS3();

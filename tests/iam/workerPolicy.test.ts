@@ -58,7 +58,13 @@ const refused = async (stage: StagePolicies, caller: Caller, requests: readonly 
 
 test('the integration tests recorded the worker reading uploads, reading and writing manifests, and consuming the queue', () => {
   const seen = new Set(calls.map((call) => `${call.command} ${call.bucket ?? call.queue}`));
-  for (const expected of ['GetObjectCommand uploads', 'GetObjectCommand results', 'PutObjectCommand results', 'ReceiveMessageCommand queue', 'DeleteMessageBatchCommand queue']) {
+  for (const expected of [
+    'GetObjectCommand uploads',
+    'GetObjectCommand results',
+    'PutObjectCommand results',
+    'ReceiveMessageCommand queue',
+    'DeleteMessageBatchCommand queue',
+  ]) {
     expect(seen).toContain(expected);
   }
 });
@@ -74,7 +80,10 @@ describe.each(STAGES)('%s: what the worker does is allowed', (stageName) => {
   test("the implicit s3:ListBucket of every read that can miss, without s3:prefix (S3's 404 instead of 403)", async () => {
     const stage = get(stageName);
     const requests = recordedRequests(stage).filter((request) => request.action === 's3:ListBucket');
-    expect(requests.map((request) => request.resource).sort()).toEqual([`arn:aws:s3:::${stage.resources.resultsBucket}`, `arn:aws:s3:::${stage.resources.uploadsBucket}`]);
+    expect(requests.map((request) => request.resource).sort()).toEqual([
+      `arn:aws:s3:::${stage.resources.resultsBucket}`,
+      `arn:aws:s3:::${stage.resources.uploadsBucket}`,
+    ]);
     expect(await refused(stage, workerCaller(stage), requests)).toEqual([]);
   });
 

@@ -11,9 +11,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadStageSettings } from '../../src/config/settings.js';
-import { STAGES, type Stage } from '../../src/config/types.js';
-import { type Finding, type Suppressions, TOOLS, applySuppressions, cfnLint, checkov, formatFinding, installLinters, loadSuppressions } from '../helpers/lint.js';
+import { STAGES, type Stage, loadStageSettings } from '../../src/config/settings.js';
+import {
+  type Finding,
+  type Suppressions,
+  TOOLS,
+  applySuppressions,
+  cfnLint,
+  checkov,
+  formatFinding,
+  installLinters,
+  loadSuppressions,
+} from '../helpers/lint.js';
 import { PROJECT_ROOT } from '../helpers/sls.js';
 import { packageStage } from '../helpers/template.js';
 

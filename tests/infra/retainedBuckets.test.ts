@@ -4,8 +4,16 @@ import RetainedBucketsPlugin, { blockedMessage, retainedBucketNames } from '../.
 
 const VALUES = { 'AWS::StackName': 'file-processor-dev', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
 const RESOURCES = {
-  uploads: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: { BucketName: { 'Fn::Sub': '${AWS::StackName}-uploads-${AWS::Region}-${AWS::AccountId}' } } },
-  results: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain', Properties: { BucketName: { 'Fn::Sub': '${AWS::StackName}-results-${AWS::Region}-${AWS::AccountId}' } } },
+  uploads: {
+    Type: 'AWS::S3::Bucket',
+    DeletionPolicy: 'Retain',
+    Properties: { BucketName: { 'Fn::Sub': '${AWS::StackName}-uploads-${AWS::Region}-${AWS::AccountId}' } },
+  },
+  results: {
+    Type: 'AWS::S3::Bucket',
+    DeletionPolicy: 'Retain',
+    Properties: { BucketName: { 'Fn::Sub': '${AWS::StackName}-results-${AWS::Region}-${AWS::AccountId}' } },
+  },
   deployment: { Type: 'AWS::S3::Bucket', Properties: {} },
   queue: { Type: 'AWS::SQS::Queue', DeletionPolicy: 'Retain' },
 };
@@ -37,7 +45,10 @@ const noStack: Call = async (service, _method, params) => {
 
 describe('retainedBucketNames', () => {
   test('the names of retained buckets, resolved; generated names and other types are left out', () => {
-    expect(retainedBucketNames(RESOURCES, VALUES)).toEqual(['file-processor-dev-uploads-eu-west-1-123456789012', 'file-processor-dev-results-eu-west-1-123456789012']);
+    expect(retainedBucketNames(RESOURCES, VALUES)).toEqual([
+      'file-processor-dev-uploads-eu-west-1-123456789012',
+      'file-processor-dev-results-eu-west-1-123456789012',
+    ]);
   });
 });
 
@@ -48,9 +59,10 @@ describe('before the first deploy of a stack', () => {
 
   test.each([
     { name: 'left by sls remove (ours)', answer: async () => ({}) },
-    { name: "taken by another account (403)", answer: async () => Promise.reject(providerError(403, 'Forbidden')) },
+    { name: 'taken by another account (403)', answer: async () => Promise.reject(providerError(403, 'Forbidden')) },
   ])('a retained bucket that exists, $name, stops the deploy with what to do', async ({ answer }) => {
-    const request: Call = async (service, method, params) => (service === 'S3' && String(params.Bucket).includes('-uploads-') ? answer() : noStack(service, method, params));
+    const request: Call = async (service, method, params) =>
+      service === 'S3' && String(params.Bucket).includes('-uploads-') ? answer() : noStack(service, method, params);
     await expect(runCheck(request)).rejects.toThrow(blockedMessage('file-processor-dev', ['file-processor-dev-uploads-eu-west-1-123456789012']));
     await expect(runCheck(request)).rejects.toThrow(/aws s3 rb s3:\/\/<name> --force.*another --stage/);
   });

@@ -8,9 +8,8 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { INBOX, routes } from '../../src/config/routes.js';
-import { loadStageSettings } from '../../src/config/settings.js';
-import { workerEnvironment } from '../../src/config/workerEnvironment.js';
-import type { Stage, StageSettings } from '../../src/config/types.js';
+import { type Stage, type StageSettings, loadStageSettings } from '../../src/config/settings.js';
+import { workerEnvironment } from '../../infra/workerEnvironment.js';
 import { PROJECT_ROOT } from '../helpers/sls.js';
 import {
   type CfnTemplate,
@@ -97,10 +96,15 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
     expect(resourcesOfType(template, 'AWS::S3::Bucket').filter(({ properties }) => properties.NotificationConfiguration !== undefined)).toHaveLength(1);
   });
 
-  test.each(['uploads', 'results'] as const)('%s bucket: named after stack, region and account (global names: a second region must not collide)', (construct) => {
-    const { template, ids } = get(stage);
-    expect(template.Resources[ids[construct]]?.Properties?.BucketName).toEqual({ 'Fn::Sub': `\${AWS::StackName}-${construct}-\${AWS::Region}-\${AWS::AccountId}` });
-  });
+  test.each(['uploads', 'results'] as const)(
+    '%s bucket: named after stack, region and account (global names: a second region must not collide)',
+    (construct) => {
+      const { template, ids } = get(stage);
+      expect(template.Resources[ids[construct]]?.Properties?.BucketName).toEqual({
+        'Fn::Sub': `\${AWS::StackName}-${construct}-\${AWS::Region}-\${AWS::AccountId}`,
+      });
+    },
+  );
 
   test('DLQ keeps messages 14 days; the queue redrives to it after the stage maxReceives (≥ 5)', () => {
     const { template, settings, ids } = get(stage);
@@ -184,7 +188,14 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
     const { template, ids } = get(stage);
     const document = queuePolicyOf(template, ids.dlq).properties.PolicyDocument;
     expect(isObject(document) ? asList(document.Statement) : []).toEqual([
-      { Sid: expect.any(String), Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: getAtt(ids.dlq), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: expect.any(String),
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:*',
+        Resource: getAtt(ids.dlq),
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
     ]);
     expect(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).toHaveLength(2);
   });
@@ -208,7 +219,14 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
           StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
         },
       },
-      { Sid: expect.any(String), Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: { Ref: ids.topic }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: expect.any(String),
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: { Ref: ids.topic },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
     ]);
   });
 
@@ -223,7 +241,9 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
     test("no S3 action on Resource '*'", () => {
       const s3Statements = iamStatements(get(stage).template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
       expect(s3Statements.length).toBeGreaterThan(0);
-      const wildcard = s3Statements.filter((statement) => asList(statement.Resource).some((resource) => typeof resource === 'string' && resource.includes('*')));
+      const wildcard = s3Statements.filter((statement) =>
+        asList(statement.Resource).some((resource) => typeof resource === 'string' && resource.includes('*')),
+      );
       expect(wildcard).toEqual([]);
     });
 
@@ -280,7 +300,9 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
     const bucketId = ids[construct];
     expect(template.Resources[bucketId]).toMatchObject({
       Properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) } }],
+        },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       },
     });

@@ -18,7 +18,11 @@ const send = async (...bodies: readonly string[]) => {
 /** Runs the real worker until the queue is empty and `key` has a manifest. */
 const processUntilDone = async (key: string) => {
   const worker = await startWorker({ stack });
-  await worker.runUntil(`${key} processed, queue empty`, async () => (await depth(stack.QueueUrl)) === 0 && (await readManifest(stack, key)) !== undefined, 60_000);
+  await worker.runUntil(
+    `${key} processed, queue empty`,
+    async () => (await depth(stack.QueueUrl)) === 0 && (await readManifest(stack, key)) !== undefined,
+    60_000,
+  );
   return worker;
 };
 
@@ -57,7 +61,9 @@ test('versions arriving out of order leave the newest result', async () => {
   const v1 = (await put(stack.UploadBucketName, key, ordersCsv([{}]))).VersionId ?? '';
   const v2 = (await put(stack.UploadBucketName, key, ordersCsv([{}, {}]))).VersionId ?? '';
   expect(v1).not.toBe(v2);
-  const bodies = new Map((await takeNotifications(stack.QueueUrl, 2)).map((message) => [recordsOf(message.Body ?? '')[0]?.s3.object.versionId, message.Body ?? '']));
+  const bodies = new Map(
+    (await takeNotifications(stack.QueueUrl, 2)).map((message) => [recordsOf(message.Body ?? '')[0]?.s3.object.versionId, message.Body ?? '']),
+  );
   expect([...bodies.keys()].sort()).toEqual([v1, v2].sort());
 
   await send(bodies.get(v2) ?? '');

@@ -61,7 +61,12 @@ describe('LocalStack notification bodies match the captured fixtures', () => {
   test('s3:TestEvent, sent when the notification configuration is written', async () => {
     await purge(stack.QueueUrl);
     const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName }));
-    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: stack.UploadBucketName, NotificationConfiguration: { QueueConfigurations: config.QueueConfigurations ?? [] } }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: stack.UploadBucketName,
+        NotificationConfiguration: { QueueConfigurations: config.QueueConfigurations ?? [] },
+      }),
+    );
     const body = (await takeNotifications(stack.QueueUrl, 1))[0]?.Body ?? '';
     expect(JSON.parse(body)).toMatchObject({ Event: 's3:TestEvent', Bucket: stack.UploadBucketName });
     if (updating) await writeFixture(FIXTURES.testEvent, body);

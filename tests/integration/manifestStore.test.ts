@@ -28,7 +28,8 @@ const statusOf = async (write: Promise<unknown>): Promise<number | undefined> =>
 describe('the conditions themselves: 412 on conflict', () => {
   test('IfNoneMatch * on an existing key, IfMatch with a wrong ETag', async () => {
     const Key = `manifests/_conditions/${run}/plain.json`;
-    const putWith = (condition: { IfNoneMatch?: string; IfMatch?: string }) => statusOf(s3.send(new PutObjectCommand({ Bucket: stack.ResultsBucketName, Key, Body: '{}', ...condition })));
+    const putWith = (condition: { IfNoneMatch?: string; IfMatch?: string }) =>
+      statusOf(s3.send(new PutObjectCommand({ Bucket: stack.ResultsBucketName, Key, Body: '{}', ...condition })));
     expect(await putWith({ IfNoneMatch: '*' })).toBe(200);
     expect(await putWith({ IfNoneMatch: '*' })).toBe(412);
     expect(await putWith({ IfMatch: '"0123456789abcdef0123456789abcdef"' })).toBe(412);

@@ -49,11 +49,16 @@ describe.each(Object.values(keys))('%s', (key) => {
     const manifest = manifests.get(key);
     expect(manifest?.source).toMatchObject({ bucket: stack.UploadBucketName, key, versionId: versionIds.get(key), eTag: eTags.get(key) });
     expect(manifest?.source.sequencer).toMatch(/^[0-9A-F]+$/i);
-    expect(manifest?.processor).toEqual(key.endsWith('.csv') ? { name: 'csv-to-ndjson', version: '1.0.0' } : { name: 'image-thumbnails', version: expect.any(String) });
+    expect(manifest?.processor).toEqual(
+      key.endsWith('.csv') ? { name: 'csv-to-ndjson', version: '1.0.0' } : { name: 'image-thumbnails', version: expect.any(String) },
+    );
     for (const output of manifest?.outputs ?? []) {
       expect(output.key).toMatch(new RegExp(`^processed/${key.replace(/[.]/g, '\\.')}/${versionIds.get(key)}/`));
       const stored = await getBytes(stack.ResultsBucketName, output.key);
-      expect({ bytes: stored?.length, sha256: stored === undefined ? undefined : sha256Base64(stored) }).toEqual({ bytes: output.bytes, sha256: output.sha256 });
+      expect({ bytes: stored?.length, sha256: stored === undefined ? undefined : sha256Base64(stored) }).toEqual({
+        bytes: output.bytes,
+        sha256: output.sha256,
+      });
     }
   });
 });

@@ -26,7 +26,11 @@ test('a processor failing transiently twice is retried after the visibility time
   const flaky = flakyProcessor(await loadProcessor('csv-to-ndjson'), () => 2);
   await put(stack.UploadBucketName, key, csv);
   const worker = await startWorker({ stack, routes: routesWith('flaky'), loadProcessor: async () => flaky });
-  await worker.runUntil('manifest after two failures', async () => (await readManifest(stack, key)) !== undefined && (await depth(stack.QueueUrl)) === 0, 60_000);
+  await worker.runUntil(
+    'manifest after two failures',
+    async () => (await readManifest(stack, key)) !== undefined && (await depth(stack.QueueUrl)) === 0,
+    60_000,
+  );
   expect(flaky.attempts.get(key)).toBe(3);
   expect([...worker.receives.entries()].filter(([body]) => keysIn(body).includes(key)).map(([, counts]) => counts)).toEqual([[1, 2, 3]]);
   expect(await readManifest(stack, key)).toMatchObject({ status: 'processed', processor: { name: 'flaky' }, counts: { rowsOut: 2 } });
@@ -39,7 +43,11 @@ test('a poison message reaches the DLQ intact after maxReceiveCount receives; th
   await sqs.send(new SendMessageCommand({ QueueUrl: stack.QueueUrl, MessageBody: poison }));
   for (const key of keys) await put(stack.UploadBucketName, key, csv);
   const worker = await startWorker({ stack });
-  await worker.runUntil('poison in the DLQ, queue empty', async () => (await depth(stack.DeadLetterQueueUrl)) === 1 && (await depth(stack.QueueUrl)) === 0, 120_000);
+  await worker.runUntil(
+    'poison in the DLQ, queue empty',
+    async () => (await depth(stack.DeadLetterQueueUrl)) === 1 && (await depth(stack.QueueUrl)) === 0,
+    120_000,
+  );
   expect(worker.receives.get(poison)).toEqual(Array.from({ length: settings.maxReceives }, (_, i) => i + 1));
   expect((await receiveAll(stack.DeadLetterQueueUrl)).map((message) => message.Body)).toEqual([poison]);
   for (const key of keys) {

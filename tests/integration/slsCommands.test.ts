@@ -2,14 +2,14 @@
  * The Serverless commands the README documents for stage `local`, run as a user runs them
  * (`npx sls …`, tests/helpers/sls.ts) against the LocalStack the setup started and the stack it
  * deployed. The child gets no AWS_ENDPOINT_URL, credentials or region from this process: the
- * configuration has to supply them (serverless.ts, infra/plugins/localWorker.ts).
+ * configuration has to supply them (serverless.ts, local/plugin/localStage.ts).
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
-import { sampleObjectsOf } from '../../events/upload-samples.js';
+import { sampleObjectsOf } from '../../local/uploadSamples.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import { manifestKey } from '../../src/storage/resultKeys.js';
 import { PROJECT_ROOT, runSls } from '../helpers/sls.js';
@@ -31,9 +31,9 @@ const DELETED = 'incoming/orders/2026/old.csv';
 const keyOf = (record: S3NotificationRecord): string => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
 
 const sls = (...args: string[]) => runSls(args, WITHOUT_AWS_ENV, { timeoutMs: 90_000 });
-/** `npx tsx events/upload-samples.ts …` as the README has it, in the same stripped environment. */
+/** `npx tsx local/uploadSamples.ts …` as the README has it, in the same stripped environment. */
 const uploadSamples = (eventFile: string) =>
-  promisify(execFile)('npx', ['tsx', 'events/upload-samples.ts', eventFile], {
+  promisify(execFile)('npx', ['tsx', 'local/uploadSamples.ts', eventFile], {
     cwd: PROJECT_ROOT,
     env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !(key in WITHOUT_AWS_ENV))),
     timeout: 60_000,
@@ -78,11 +78,11 @@ describe('README commands on stage local, without AWS_ENDPOINT_URL or credential
     for (const object of objects) {
       const manifest = manifests.get(object.key);
       expect(manifest?.source, object.key).toMatchObject({ bucket: stack.UploadBucketName, key: object.key, eTag: object.eTag });
-      expect(manifest!.timings.startedAt >= startedAt, object.key).toBe(true);
+      expect((manifest?.timings.startedAt ?? '') >= startedAt, object.key).toBe(true);
     }
     expect(manifests.get(ORDERS)).toMatchObject({ status: 'processed', counts: { rowsIn: 11, rowsRejected: 1 } });
     expect(manifests.get(NORTH)).toMatchObject({ status: 'processed', counts: { rowsIn: 11, rowsRejected: 1 } });
-    expect(manifests.get(ORDERS)!.outputs.map((output) => output.key.split('/').at(-1)).sort()).toEqual(['rejects.ndjson.gz', 'rows.ndjson.gz']);
+    expect((manifests.get(ORDERS)?.outputs ?? []).map((output) => output.key.split('/').at(-1)).sort()).toEqual(['rejects.ndjson.gz', 'rows.ndjson.gz']);
     expect(manifests.get(PHOTO)).toMatchObject({ status: 'processed', counts: { images: 1, thumbnails: 2 } });
     expect(manifests.get(NOT_AN_IMAGE)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^image content: /) });
     expect(manifests.get(DELETED)).toBeUndefined();
@@ -120,13 +120,13 @@ describe('README commands on stage local, without AWS_ENDPOINT_URL or credential
     expect(await depth(stack.DeadLetterQueueUrl)).toBe(0);
   });
 
-  test('npx sls info --stage local: the stack outputs, and no function (the worker runs on the host)', async () => {
+  test('npx sls info --stage local: the stack outputs, and no function (the worker runs on the host, under sls offline)', async () => {
     const run = await sls('info', '--stage', 'local');
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output).toContain(`uploads: ${stack.UploadBucketName}`);
     expect(run.output).toContain(`jobs: ${stack.QueueUrl}`);
     expect(run.output).not.toMatch(/^functions:/m);
     expect(run.output).not.toContain('file-processor-local-jobsWorker');
-    expect(run.output).toMatch(/^local worker:\n\s+jobsWorker: not deployed here, runs on the host \(npm run worker:local\)$/m);
+    expect(run.output).toMatch(/^local worker:\n\s+jobsWorker: not deployed here, runs on the host under sls offline \(npm run worker:local\)$/m);
   });
 });

@@ -4,9 +4,11 @@ import { describe, expect, test } from 'vitest';
 import type { BatchContext } from '../../src/batch/types.js';
 import { parseS3Notifications } from '../../src/middleware/parseS3Notifications.js';
 import { partialBatchResponse } from '../../src/middleware/partialBatchResponse.js';
-import { lambdaContext, s3NotificationBody, s3RecordFactory, sqsEvent, sqsRecordFactory } from '../helpers/events.js';
+import { batchContext, s3NotificationBody, s3RecordFactory, sqsEvent, sqsRecordFactory } from '../helpers/events.js';
 
-const messages = ['done', 'unfinished'].map((messageId) => sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key: `incoming/${messageId}.txt` })), { messageId }));
+const messages = ['done', 'unfinished'].map((messageId) =>
+  sqsRecordFactory(s3NotificationBody(s3RecordFactory({ key: `incoming/${messageId}.txt` })), { messageId }),
+);
 
 describe('partialBatchResponse', () => {
   test('on an unexpected error, finished messages stay acknowledged and the rest are reported', async () => {
@@ -14,11 +16,11 @@ describe('partialBatchResponse', () => {
       .use(partialBatchResponse())
       .use(parseS3Notifications())
       .handler(async (_event, context) => {
-        const first = context.batch[0]?.objects[0];
-        if (first !== undefined) first.outcome = { status: 'processed', bytes: 1 };
+        const first = context.messages?.[0];
+        if (first?.kind === 'objects') context.outcomes = new Map(first.objects.map(({ source }) => [source, { outcome: { status: 'processed', bytes: 1 } }]));
         throw new Error('bug in the middle of the batch');
       });
-    expect(await handler(sqsEvent(...messages), lambdaContext() as never)).toEqual({ batchItemFailures: [{ itemIdentifier: 'unfinished' }] });
+    expect(await handler(sqsEvent(...messages), batchContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'unfinished' }] });
   });
 
   test('when the chain fails before parsing, every message is reported', async () => {
@@ -28,7 +30,7 @@ describe('partialBatchResponse', () => {
         throw new Error('failed before parsing');
       })
       .handler(async () => ({ batchItemFailures: [] }));
-    expect(await handler(sqsEvent(...messages), lambdaContext() as never)).toEqual({
+    expect(await handler(sqsEvent(...messages), batchContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: 'done' }, { itemIdentifier: 'unfinished' }],
     });
   });

@@ -16,13 +16,48 @@ const parse = (chunks: readonly string[], options: Partial<CsvParserOptions> = {
 
 describe('CsvParser', () => {
   test.each([
-    ['plain lines', 'a,b\n1,2\n', [[1, 'a', 'b'], [2, '1', '2']]],
-    ['no final newline', 'a,b\n1,2', [[1, 'a', 'b'], [2, '1', '2']]],
-    ['CRLF', 'a,b\r\n1,2\r\n', [[1, 'a', 'b'], [2, '1', '2']]],
-    ['empty lines skipped, lines still counted', 'a\n\n\r\nb\n', [[1, 'a'], [4, 'b']]],
+    [
+      'plain lines',
+      'a,b\n1,2\n',
+      [
+        [1, 'a', 'b'],
+        [2, '1', '2'],
+      ],
+    ],
+    [
+      'no final newline',
+      'a,b\n1,2',
+      [
+        [1, 'a', 'b'],
+        [2, '1', '2'],
+      ],
+    ],
+    [
+      'CRLF',
+      'a,b\r\n1,2\r\n',
+      [
+        [1, 'a', 'b'],
+        [2, '1', '2'],
+      ],
+    ],
+    [
+      'empty lines skipped, lines still counted',
+      'a\n\n\r\nb\n',
+      [
+        [1, 'a'],
+        [4, 'b'],
+      ],
+    ],
     ['quoted delimiter', '"x,y",z\n', [[1, 'x,y', 'z']]],
     ['escaped quotes', '"he said ""hi""",2\n', [[1, 'he said "hi"', '2']]],
-    ['embedded LF and CRLF', '"l1\nl2","a\r\nb"\nnext\n', [[1, 'l1\nl2', 'a\r\nb'], [4, 'next']]],
+    [
+      'embedded LF and CRLF',
+      '"l1\nl2","a\r\nb"\nnext\n',
+      [
+        [1, 'l1\nl2', 'a\r\nb'],
+        [4, 'next'],
+      ],
+    ],
     ['empty quoted and unquoted fields', '"",,""\n', [[1, '', '', '']]],
     ['CR inside quotes is data', '"q\r",r\r\n', [[1, 'q\r', 'r']]],
     ['quote inside an unquoted field is literal', 'a"b,c\n', [[1, 'a"b', 'c']]],
@@ -57,7 +92,10 @@ describe('CsvParser', () => {
 
 const csvText = fc.string({ unit: fc.constantFrom('a', 'é', '😀', ',', '"', '\n', '\r', ' ', ';'), maxLength: 8 });
 /** Records that survive a round trip: a lone empty field would be an empty (skipped) line. */
-const records = fc.array(fc.array(csvText, { minLength: 1, maxLength: 5 }).filter((r) => !(r.length === 1 && r[0] === '')), { maxLength: 12 });
+const records = fc.array(
+  fc.array(csvText, { minLength: 1, maxLength: 5 }).filter((r) => !(r.length === 1 && r[0] === '')),
+  { maxLength: 12 },
+);
 
 const serialize = (rows: readonly string[][], eol: string): string => rows.map((row) => row.map((field) => csvField(field)).join(',') + eol).join('');
 

@@ -69,7 +69,7 @@ describe('csv-to-ndjson: accepted files', () => {
 
 describe('csv-to-ndjson: rejected rows', () => {
   test.each([
-    ['too few fields', `${orderLine().split(',').slice(0, 9).join(',')}`, "row: must have 10 fields like the header, 9 given"],
+    ['too few fields', `${orderLine().split(',').slice(0, 9).join(',')}`, 'row: must have 10 fields like the header, 9 given'],
     ['too many fields', `${orderLine()},extra`, 'row: must have 10 fields like the header, 11 given'],
     ['a bad integer', orderLine({ quantity: 'two' }), "quantity: must be an integer between 1 and 100000, 'two' given"],
     ['a missing required value', orderLine({ sku: '' }), "sku: is required, '' given"],
@@ -103,7 +103,12 @@ describe('csv-to-ndjson: rejected files', () => {
     ['truncated gzip', complete.subarray(0, complete.length - 20), {}, /gzip: input must be a complete gzip stream, truncated stream given/],
     ['corrupt gzip', Buffer.concat([complete.subarray(0, 10), Buffer.alloc(100, 0xff)]), {}, /gzip: input must be valid gzip data/],
     ['too many rows', Buffer.from(ordersCsv([{}, {}, {}])), { maxRows: 2 }, /rows must be at most 2, more given/],
-    ['an over-long record', Buffer.from(ordersCsv([{ note: 'n'.repeat(500) }])), { maxRecordLength: 400, maxFieldLength: 400 }, /records must be at most 400 characters/],
+    [
+      'an over-long record',
+      Buffer.from(ordersCsv([{ note: 'n'.repeat(500) }])),
+      { maxRecordLength: 400, maxFieldLength: 400 },
+      /records must be at most 400 characters/,
+    ],
     ['an over-long field', Buffer.from(ordersCsv([{ note: 'n'.repeat(300) }])), { maxFieldLength: 200 }, /fields must be at most 200 characters, 300 given/],
     ['an unterminated quote', Buffer.from(`${ordersCsv([{}])}"A-2,C-1`), {}, /quoted field must be closed/],
     ['a missing required column', Buffer.from('order_id,sku\nA-1,S\n'), {}, /csv header: must contain the orders columns customer_id, order_date/],

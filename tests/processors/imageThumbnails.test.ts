@@ -48,14 +48,35 @@ describe('image-thumbnails: rejected images', () => {
 
   test.each<[string, string, () => Buffer | Promise<Buffer>, Record<string, unknown>, RegExp]>([
     ['wrong extension', 'a.png', () => jpeg, {}, /image content: must be png as the extension says, jpeg given/],
-    ['unsupported format', 'a.jpg', () => sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).gif().toBuffer(), {}, /must be jpeg as the extension says, an unsupported format given/],
+    [
+      'unsupported format',
+      'a.jpg',
+      () =>
+        sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+          .gif()
+          .toBuffer(),
+      {},
+      /must be jpeg as the extension says, an unsupported format given/,
+    ],
     ['text posing as an image', 'a.webp', () => Buffer.from('RIFF....not an image'), {}, /an unsupported format given/],
     ['unsupported extension', 'a.gif', () => jpeg, {}, /image key: extension must be one of \.jpg/],
     ['truncated JPEG', 'a.jpg', () => truncate(jpeg, 0.5), {}, /image content: must decode cleanly, '.*(premature end|truncated)/i],
-    ['truncated PNG', 'a.png', async () => truncate(await makeImage({ width: 600, height: 400, format: 'png' }), 0.6), {}, /image content: must decode cleanly/],
+    [
+      'truncated PNG',
+      'a.png',
+      async () => truncate(await makeImage({ width: 600, height: 400, format: 'png' }), 0.6),
+      {},
+      /image content: must decode cleanly/,
+    ],
     ['pixel bomb', 'a.png', () => pngHeaderOnly(100_000, 100_000), {}, /image dimensions: must be at most 40000000 pixels, 100000×100000 given/],
     ['pixels over maxInputPixels', 'a.jpg', () => jpeg, { maxInputPixels: 1_000_000 }, /must be at most 1000000 pixels, 1200×900 given/],
-    ['huge dimensions for WebP', 'a.png', async () => makeImage({ width: 100, height: 20_000, format: 'png' }), {}, /thumbnails must be at most 16383 pixels high, 100×20000 given/],
+    [
+      'huge dimensions for WebP',
+      'a.png',
+      async () => makeImage({ width: 100, height: 20_000, format: 'png' }),
+      {},
+      /thumbnails must be at most 16383 pixels high, 100×20000 given/,
+    ],
     ['input over maxInputBytes', 'a.jpg', () => jpeg, { maxInputBytes: 1000 }, /image: size must be at most 1000 bytes, more given/],
     ['empty file', 'a.jpg', () => Buffer.alloc(0), {}, /an unsupported format given/],
   ])('%s', async (_name, key, bytes, options, message) => {

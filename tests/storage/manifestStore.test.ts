@@ -1,42 +1,55 @@
-import { describe, expect, test } from 'vitest';
-import { type Manifest, decide, manifestKeyFor } from '../../src/storage/manifestStore.js';
-import { compareSequencers } from '../../src/storage/sequencer.js';
-import type { SourceObject } from '../../src/processors/types.js';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { TransientError } from '../../src/errors.js';
+import { type Manifest, ManifestStore } from '../../src/storage/manifestStore.js';
+import { RESULTS_BUCKET, UPLOAD_BUCKET } from '../helpers/events.js';
+import { FakeS3, s3Error } from '../helpers/fakeS3.js';
 
-const source = (overrides: Partial<SourceObject>): SourceObject => ({ bucket: 'u', key: 'incoming/a.csv', size: 1, sequencer: '0055', ...overrides });
-const stored = (overrides: Partial<SourceObject>) => ({ source: source(overrides) }) as Manifest;
+const KEY = 'manifests/incoming/a.csv.json';
 
-describe('compareSequencers', () => {
-  test.each([
-    ['0A', '0B', -1],
-    ['0B', '0A', 1],
-    ['0A1', '0A10', 0],
-    ['0062F', '0062E00000', 1],
-    ['0062e', '0062E', 0],
-  ])('%s vs %s → %i', (a, b, expected) => expect(compareSequencers(a, b)).toBe(expected));
+const manifest = (versionId: string): Manifest => ({
+  schemaVersion: 1,
+  source: { bucket: UPLOAD_BUCKET, key: 'incoming/a.csv', versionId, size: 1, sequencer: '01' },
+  processor: null,
+  status: 'rejected',
+  reason: 'size: must be at most 0 bytes, 1 given',
+  outputs: [],
+  counts: {},
+  timings: { startedAt: '2026-11-29T09:00:00.000Z', finishedAt: '2026-11-29T09:00:00.000Z', durationMs: 0 },
 });
 
-describe('decide', () => {
-  test.each([
-    { name: 'no manifest', existing: undefined, event: {}, expected: 'process' },
-    { name: 'same version id', existing: stored({ versionId: 'v1', sequencer: '01' }), event: { versionId: 'v1', sequencer: '02' }, expected: 'duplicate' },
-    { name: 'same eTag, unversioned', existing: stored({ eTag: 'e', sequencer: '01' }), event: { eTag: 'e', sequencer: '02' }, expected: 'duplicate' },
-    { name: 'newer event', existing: stored({ versionId: 'v1', sequencer: '01' }), event: { versionId: 'v2', sequencer: '02' }, expected: 'process' },
-    { name: 'older event', existing: stored({ versionId: 'v2', sequencer: '02' }), event: { versionId: 'v1', sequencer: '01' }, expected: 'stale' },
-    { name: 'older event, shorter sequencer', existing: stored({ versionId: 'v2', sequencer: '0062F' }), event: { versionId: 'v1', sequencer: '0062E00000' }, expected: 'stale' },
-  ] as const)('$name → $expected', ({ existing, event, expected }) => {
-    expect(decide(existing, source(event))).toBe(expected);
-  });
+let s3: FakeS3;
+let store: ManifestStore;
+beforeEach(() => {
+  s3 = new FakeS3();
+  store = new ManifestStore(s3.asClient(), RESULTS_BUCKET);
 });
 
-describe('manifestKeyFor', () => {
-  test('a safe key from the upload bucket maps to manifests/<key>.json', () => {
-    expect(manifestKeyFor(source({ key: 'incoming/a b.csv' }), 'u')).toBe('manifests/incoming/a b.csv.json');
+describe('ManifestStore', () => {
+  test('reads nothing for a key without a manifest', async () => {
+    expect(await store.read(KEY)).toBeUndefined();
   });
+
+  test('writes only where none exists, then only over the version it read', async () => {
+    expect(await store.write(KEY, manifest('v1'), undefined)).toBe(true);
+    expect(await store.write(KEY, manifest('v2'), undefined)).toBe(false);
+    const stored = await store.read(KEY);
+    expect(stored?.manifest).toEqual(manifest('v1'));
+    expect(await store.write(KEY, manifest('v2'), stored)).toBe(true);
+    expect(await store.write(KEY, manifest('v3'), stored)).toBe(false);
+    expect(JSON.parse(s3.read(RESULTS_BUCKET, KEY) ?? '')).toEqual(manifest('v2'));
+  });
+
+  test('a concurrent conditional write in progress (409) is a lost race, not an error', async () => {
+    s3.fail((command) => command instanceof PutObjectCommand, s3Error('ConditionalRequestConflict', 409));
+    expect(await store.write(KEY, manifest('v1'), undefined)).toBe(false);
+  });
+
   test.each([
-    { name: 'another bucket', object: source({ bucket: 'other' }) },
-    { name: 'an unsafe key', object: source({ key: '../etc/passwd' }) },
-  ])('$name maps under manifests/_unmapped/ by hash', ({ object }) => {
-    expect(manifestKeyFor(object, 'u')).toMatch(/^manifests\/_unmapped\/[0-9a-f]{64}\.json$/);
+    { name: 'reading', run: () => store.read(KEY), command: GetObjectCommand, action: 'reading' },
+    { name: 'writing', run: () => store.write(KEY, manifest('v1'), undefined), command: PutObjectCommand, action: 'writing' },
+  ])('an S3 5xx on $name is a transient error naming the manifest', async ({ run, command, action }) => {
+    s3.fail((sent) => sent instanceof command, s3Error('InternalError', 500));
+    await expect(run()).rejects.toThrow(new TransientError(`${action} manifest s3://${RESULTS_BUCKET}/${KEY}: InternalError (HTTP 500): InternalError`));
   });
 });

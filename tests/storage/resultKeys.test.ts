@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_INPUT_KEY_BYTES, manifestKey, outputKey, unsafeKeyReason, versionTag } from '../../src/storage/resultKeys.js';
+import { MAX_INPUT_KEY_BYTES, manifestKey, outputKey, unmappedManifestKey, unsafeKeyReason, versionTag } from '../../src/storage/resultKeys.js';
 
 describe('unsafeKeyReason', () => {
   test.each([
@@ -15,7 +15,11 @@ describe('unsafeKeyReason', () => {
 
   test.each([
     { name: 'empty', key: '', reason: 'key: must not be empty' },
-    { name: "a '..' segment", key: 'incoming/orders/../../etc/passwd.csv', reason: "key: must not contain '.' or '..' segments, 'incoming/orders/../../etc/passwd.csv' given" },
+    {
+      name: "a '..' segment",
+      key: 'incoming/orders/../../etc/passwd.csv',
+      reason: "key: must not contain '.' or '..' segments, 'incoming/orders/../../etc/passwd.csv' given",
+    },
     { name: "a final '..' segment", key: 'incoming/orders/..', reason: "key: must not contain '.' or '..' segments, 'incoming/orders/..' given" },
     { name: "a '.' segment", key: 'incoming/./orders.csv', reason: "key: must not contain '.' or '..' segments, 'incoming/./orders.csv' given" },
     { name: "a leading '/'", key: '/incoming/orders/x.csv', reason: "key: must not start with '/', '/incoming/orders/x.csv' given" },
@@ -37,6 +41,12 @@ describe('result keys', () => {
   const source = { bucket: 'b', key: 'incoming/orders/a b.csv', size: 1, sequencer: '00692AB9E1D2C3B4A5' };
 
   test('manifest key', () => expect(manifestKey(source.key)).toBe('manifests/incoming/orders/a b.csv.json'));
+
+  test('an unmapped manifest key hashes bucket and key, so neither reaches the layout', () => {
+    const key = unmappedManifestKey({ bucket: 'other', key: '../etc/passwd' });
+    expect(key).toMatch(/^manifests\/_unmapped\/[0-9a-f]{64}\.json$/);
+    expect(unmappedManifestKey({ bucket: 'other2', key: '../etc/passwd' })).not.toBe(key);
+  });
 
   test.each([
     { name: 'the version id first', input: { ...source, versionId: 'Vqo1.lj_ht-Jq', eTag: 'e' }, tag: 'Vqo1.lj_ht-Jq' },

@@ -1,5 +1,5 @@
 /** The `csv-to-ndjson` route options, their defaults and their checks. */
-import { isSchemaName, schemaNames, schemas } from '../schemas/index.js';
+import { isSchemaName, type SchemaName, schemaNames, schemas } from '../schemas/index.js';
 import type { Schema } from '../schemas/types.js';
 import { memoizeOptions, OptionReader } from '../options.js';
 
@@ -7,7 +7,7 @@ const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
 /** Every cap has a default, so an unconfigured route can never exhaust memory or time. */
-export const csvDefaults = {
+const csvDefaults = {
   delimiter: ',',
   /** 0 means any bad row rejects the file. */
   maxRejectRatio: 0,
@@ -31,6 +31,9 @@ export interface CsvOptions {
   readonly maxFieldLength: number;
   readonly gzipLevel: number;
 }
+
+/** What a route writes in `options` (`src/config/routes.ts`): a schema by name, any cap left to its default. */
+export type CsvRouteOptions = { readonly schema: SchemaName } & Partial<Omit<CsvOptions, 'schema'>>;
 
 const isDelimiter = (value: string): value is string => value.length === 1 && !'"\r\n'.includes(value);
 

@@ -12,7 +12,7 @@ export type EncodedRow = string | { readonly reason: string };
 export type RowEncoder = (fields: readonly string[]) => EncodedRow;
 
 /** How a value appears in a reason: quoted, and short enough for a log line. */
-export const quoteValue = (value: string): string => `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+const quoteValue = (value: string): string => `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
 
 const columnIndexes = (schema: Schema, header: readonly string[]): number[] => {
   const names = header.map((name) => name.trim());

@@ -2,7 +2,7 @@
  * Which image format a file's first bytes show, checked against its extension before any
  * decoder sees it: a `.jpg` that is really an SVG or a TIFF must not reach libvips.
  */
-export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'avif'] as const;
+const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'avif'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 const EXTENSIONS: Readonly<Record<string, ImageFormat>> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif' };

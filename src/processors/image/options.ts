@@ -6,7 +6,7 @@ const MiB = 1024 ** 2;
 /** WebP cannot encode a side longer than 16383 pixels. */
 export const WEBP_MAX_SIDE = 16_383;
 
-export const imageDefaults = {
+const imageDefaults = {
   widths: [256, 1024],
   /** The whole file is buffered for sharp, so this caps memory per image. */
   maxInputBytes: 50 * MiB,
@@ -24,6 +24,9 @@ export interface ImageOptions {
   readonly maxInputPixels: number;
   readonly quality: number;
 }
+
+/** What a route writes in `options` (`src/config/routes.ts`): anything left out takes its default. */
+export type ImageRouteOptions = Partial<ImageOptions>;
 
 /** @example parseImageOptions({ widths: [128] }).quality === 80 */
 export const parseImageOptions = memoizeOptions((raw): ImageOptions => {

@@ -13,7 +13,7 @@ export interface Invalid {
 export type Converter = (value: string) => string | Invalid;
 
 // Characters JSON must escape; strings without them are quoted as they are.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 const INTEGER = /^[+-]?\d{1,15}$/;
 const DECIMAL = /^[+-]?\d{1,30}(?:\.(\d{1,30}))?$/;
@@ -25,14 +25,13 @@ export const jsonString = (value: string): string => (NEEDS_ESCAPE.test(value) ?
 const between = (min: number | undefined, max: number | undefined): string =>
   min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
 
-const outOfRange = (n: number, min: number | undefined, max: number | undefined): boolean =>
-  (min !== undefined && n < min) || (max !== undefined && n > max);
+const outOfRange = (n: number, min: number | undefined, max: number | undefined): boolean => (min !== undefined && n < min) || (max !== undefined && n > max);
 
 const stringConverter = (column: Extract<Column, { type: 'string' }>): Converter => {
   const { maxLength, pattern } = column;
   const rule = `must be a string${maxLength === undefined ? '' : ` of at most ${maxLength} characters`}${pattern === undefined ? '' : ` matching ${String(pattern)}`}`;
   return function convertString(value: string) {
-    return ((maxLength !== undefined && value.length > maxLength) || (pattern !== undefined && !pattern.test(value)) ? { rule } : jsonString(value));
+    return (maxLength !== undefined && value.length > maxLength) || (pattern !== undefined && !pattern.test(value)) ? { rule } : jsonString(value);
   };
 };
 

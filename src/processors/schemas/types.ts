@@ -1,7 +1,8 @@
 /**
  * A CSV schema: which header columns a file must have, how each value is checked and
  * converted, and the output row shape (output keys in column order, renamed by `field`).
- * Schemas are plain `as const` data; `compileSchema` turns one into a fast row encoder.
+ * Schemas are plain `as const` data; `compileRowEncoder` (csv/rowEncoder.ts) binds one to a
+ * file's header as a fast row encoder.
  */
 
 interface ColumnBase {
@@ -31,5 +32,3 @@ export interface Schema {
   readonly name: string;
   readonly columns: readonly Column[];
 }
-
-export type ColumnType = Column['type'];

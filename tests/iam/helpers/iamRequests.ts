@@ -65,7 +65,8 @@ export const iamRequestsFor = (call: RecordedCall, resources: StageResources): I
     return [{ action: action(call), resource: bucketArn, context: { ...secure, ...(call.prefix === undefined ? {} : { 's3:prefix': call.prefix }) }, because }];
   }
   const requests: IamRequest[] = [{ action: action(call), resource: `${bucketArn}/${call.key}`, context: secure, because }];
-  if (CAN_MISS.has(call.command)) requests.push({ action: 's3:ListBucket', resource: bucketArn, context: secure, because: `${because}: 404 rather than 403 when missing` });
+  if (CAN_MISS.has(call.command))
+    requests.push({ action: 's3:ListBucket', resource: bucketArn, context: secure, because: `${because}: 404 rather than 403 when missing` });
   return requests;
 };
 

@@ -25,7 +25,12 @@ const pseudo = (deployment: Deployment): Record<string, string> => ({
 });
 
 /** What `Ref` and `Fn::GetAtt` return for the resource types our policies point at. */
-const attributes = (template: CfnTemplate, deployment: Deployment, id: string, resolveValue: (value: Json, at: string) => Resolved): Readonly<Record<string, string>> => {
+const attributes = (
+  template: CfnTemplate,
+  deployment: Deployment,
+  id: string,
+  resolveValue: (value: Json, at: string) => Resolved,
+): Readonly<Record<string, string>> => {
   const resource = template.Resources[id];
   if (resource === undefined) throw new Error(`${id}: no such resource`);
   const { accountId, region } = deployment;

@@ -17,7 +17,7 @@ export interface Caller {
 export const workerCaller = (stage: StagePolicies): Caller => ({ principal: stage.workerPrincipal, identityPolicies: stage.identityPolicies });
 
 /** The bucket or queue ARN whose resource policy applies to `resource`. */
-const protectedArn = (resource: string): string => (resource.startsWith('arn:aws:s3:::') ? resource.split('/')[0] ?? resource : resource);
+const protectedArn = (resource: string): string => (resource.startsWith('arn:aws:s3:::') ? (resource.split('/')[0] ?? resource) : resource);
 
 /**
  * `resourcePolicy`: by default the stage's policy of the bucket or queue; `null` for none.
@@ -57,14 +57,22 @@ export const grantsOf = (stage: StagePolicies): Grant[] =>
   stage.identityPolicies.flatMap(({ policy }) =>
     policy.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement, index) =>
       list(statement.Action).flatMap((action) =>
-        list(statement.Resource).map((resource) => ({ sid: statement.Sid ?? `statement ${index}`, action, resource, statement: { ...statement, Action: action, Resource: resource } })),
+        list(statement.Resource).map((resource) => ({
+          sid: statement.Sid ?? `statement ${index}`,
+          action,
+          resource,
+          statement: { ...statement, Action: action, Resource: resource },
+        })),
       ),
     ),
   );
 
 /** True when `grant` alone (no resource policy) allows one of `requests`. */
 export const isUsed = async (stage: StagePolicies, grant: Grant, requests: readonly IamRequest[]): Promise<boolean> => {
-  const caller: Caller = { principal: stage.workerPrincipal, identityPolicies: [{ name: 'grant', policy: { Version: '2012-10-17', Statement: [grant.statement] } }] };
+  const caller: Caller = {
+    principal: stage.workerPrincipal,
+    identityPolicies: [{ name: 'grant', policy: { Version: '2012-10-17', Statement: [grant.statement] } }],
+  };
   for (const request of requests) {
     if (request.action.toLowerCase() !== grant.action.toLowerCase()) continue;
     if ((await decide(stage, caller, request, null)) === 'Allowed') return true;

@@ -50,7 +50,8 @@ const merge = (policies: ReadonlyMap<string, Policy>, arn: string, policy: Polic
 /** @example stagePolicies(template, { accountId: ACCOUNT_ID, region: 'eu-west-1', stackName: 'file-processor-dev' }) */
 export const stagePolicies = (template: CfnTemplate, deployment: Deployment): StagePolicies => {
   const resolve = (value: Json) => resolveIntrinsics(template, deployment, value);
-  const bucketName = (construct: string) => String(resolve({ Ref: theResource(template, 'AWS::S3::Bucket', ({ id }) => id.startsWith(`${construct}Bucket`)).id }));
+  const bucketName = (construct: string) =>
+    String(resolve({ Ref: theResource(template, 'AWS::S3::Bucket', ({ id }) => id.startsWith(`${construct}Bucket`)).id }));
   const queue = theResource(template, 'AWS::SQS::Queue', ({ properties }) => properties.RedrivePolicy !== undefined);
   const redrive = queue.properties.RedrivePolicy;
   const resources: StageResources = {
@@ -66,7 +67,8 @@ export const stagePolicies = (template: CfnTemplate, deployment: Deployment): St
     const resolved = resolve(policy) as { PolicyName?: unknown; PolicyDocument?: unknown };
     return { name: String(resolved.PolicyName ?? `inline-${index}`), policy: asPolicy(resolved.PolicyDocument, `${role.id}.Policies[${index}]`) };
   });
-  if (asList(role.properties.ManagedPolicyArns).length > 0) throw new Error(`${role.id}: managed policies are not simulated here; inline them or extend stagePolicies`);
+  if (asList(role.properties.ManagedPolicyArns).length > 0)
+    throw new Error(`${role.id}: managed policies are not simulated here; inline them or extend stagePolicies`);
 
   const resourcePolicies = new Map<string, Policy>();
   for (const { id, properties } of resourcesOfType(template, 'AWS::S3::BucketPolicy')) {

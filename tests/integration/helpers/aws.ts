@@ -6,7 +6,7 @@ import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutO
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { loadDotEnv, loadStageSettings } from '../../../src/config/settings.js';
-import { localStackEnv } from '../../../src/local/stack.js';
+import { localStackEnv } from '../../../local/stack.js';
 
 for (const [key, value] of Object.entries(localStackEnv())) process.env[key] ??= value;
 // One EMF line per batch on stdout is noise here; the outcomes are asserted instead.
@@ -53,12 +53,20 @@ export const receiveAll = async (queueUrl: string, { remove = true, waitSeconds 
   const all: Message[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], VisibilityTimeout: remove ? 30 : 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        VisibilityTimeout: remove ? 30 : 0,
+      }),
     );
     if (Messages.length === 0) return all;
     all.push(...Messages);
     if (remove) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+      );
     }
     if (enough(all)) return all;
   }

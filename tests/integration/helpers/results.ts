@@ -2,7 +2,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { StackOutputs } from '../../../src/local/stack.js';
+import type { StackOutputs } from '../../../local/stack.js';
 import type { Manifest } from '../../../src/storage/manifestStore.js';
 import { manifestKey } from '../../../src/storage/resultKeys.js';
 import { getBytes, receiveAll } from './aws.js';
@@ -24,7 +24,10 @@ export const ndjsonRows = (gzipped: Uint8Array): unknown[] =>
 
 export interface S3NotificationRecord {
   readonly eventName: string;
-  readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly versionId?: string; readonly eTag?: string; readonly sequencer: string } };
+  readonly s3: {
+    readonly bucket: { readonly name: string };
+    readonly object: { readonly key: string; readonly versionId?: string; readonly eTag?: string; readonly sequencer: string };
+  };
 }
 
 export const recordsOf = (body: string): S3NotificationRecord[] => {

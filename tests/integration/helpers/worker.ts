@@ -1,18 +1,22 @@
 /**
  * The worker run in-process against the deployed `local` stack: `createWorker` with a real S3
- * client and ManifestStore, fed by the local SQS event source until a condition holds.
+ * client and ManifestStore, fed by the local SQS event source until a condition holds. In-process
+ * (not through sls offline as in the local loop) so that tests can inject processors and record
+ * the worker's AWS calls.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Route } from '../../../src/config/types.js';
+import type { AnyRoute } from '../../../src/config/types.js';
+import { workerFunctionNameFor } from '../../../infra/service.js';
 import { routes as deployedRoutes } from '../../../src/config/routes.js';
 import { TransientError } from '../../../src/errors.js';
 import { createWorker } from '../../../src/handlers/createWorker.js';
-import { asLambdaHandler, startEventSource, type BatchOutcome, type SqsHandler } from '../../../src/local/sqsEventSource.js';
-import { queueAttributes, type StackOutputs } from '../../../src/local/stack.js';
+import { asLambdaHandler, type FunctionIdentity, invokeInProcess, type SqsHandler } from '../../../local/eventSource/inProcess.js';
+import { startEventSource, type BatchOutcome } from '../../../local/eventSource/sqsEventSource.js';
+import { queueAttributes, type StackOutputs } from '../../../local/stack.js';
 import { loadProcessor as registryLoader } from '../../../src/processors/registry.js';
 import type { ProcessorModule } from '../../../src/processors/types.js';
 import { ManifestStore, type Manifest, type StoredManifest } from '../../../src/storage/manifestStore.js';
@@ -29,6 +33,14 @@ export const INVOCATION_TIMEOUT_SECONDS = 5;
 const TIME_BUDGET = { startMarginMs: 1_500, abortMarginMs: 700 } as const;
 /** `INTEGRATION_LOG_LEVEL=INFO` shows the worker's log lines while debugging a test. */
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+
+/** The deployed function's identity, for the context of an in-process invocation. */
+export const functionIdentity = (queueArn: string): FunctionIdentity => ({
+  functionName: workerFunctionNameFor('local'),
+  memoryLimitInMB: settings.memorySize,
+  region: settings.region,
+  accountId: queueArn.split(':')[4] ?? '000000000000',
+});
 
 /** Counts the manifest writes that won (one S3 PUT each), by manifest key. */
 export class CountingManifestStore extends ManifestStore {
@@ -49,7 +61,7 @@ export interface WorkerOptions {
   readonly stack: StackOutputs;
   /** Replaces the registry; pair with `routes` naming its processors. */
   readonly loadProcessor?: (name: string) => Promise<ProcessorModule>;
-  readonly routes?: readonly Route[];
+  readonly routes?: readonly AnyRoute[];
   /** Wraps the chain, e.g. to watch receive counts; gets the real chain as `next`. */
   readonly wrap?: (next: SqsHandler) => SqsHandler;
   readonly maxConcurrency?: number;
@@ -115,12 +127,10 @@ export const startWorker = async (options: WorkerOptions): Promise<RunningWorker
     sqs,
     queueUrl: stack.QueueUrl,
     queue: { queueArn: queue.queueArn, region: settings.region },
-    fn: { functionName: 'file-processor-local-jobsWorker', memoryLimitInMB: settings.memorySize, region: settings.region, accountId: queue.queueArn.split(':')[4] ?? '000000000000' },
-    handler,
+    invoke: invokeInProcess(handler, functionIdentity(queue.queueArn), INVOCATION_TIMEOUT_SECONDS),
     batchSize: settings.batchSize,
     batchingWindowSeconds: settings.batchingWindowSeconds,
     maxConcurrency: options.maxConcurrency ?? settings.maxConcurrency,
-    timeoutSeconds: INVOCATION_TIMEOUT_SECONDS,
     signal: controller.signal,
     pollWaitSeconds: 1,
     onBatch: (outcome) => batches.push(outcome),
@@ -162,4 +172,4 @@ export const flakyProcessor = (inner: ProcessorModule, failures: (key: string) =
 };
 
 /** The deployed routes with each route's processor replaced: the notification filters still match. */
-export const routesWith = (processor: string): Route[] => deployedRoutes.map((route) => ({ ...route, processor }));
+export const routesWith = (processor: string): AnyRoute[] => deployedRoutes.map((route) => ({ ...route, processor }));
