@@ -50,14 +50,14 @@ const queueArn = (role: string | undefined, resources: StageResources): string =
   throw new Error(`a call on queue '${String(role)}', which is not one of the stack's queues`);
 };
 
-const describe = (call: RecordedCall): string =>
+const describeCall = (call: RecordedCall): string =>
   `${call.command} ${call.queue ?? `${call.bucket ?? '?'}/${call.key ?? ''}`}${call.versionId === undefined ? '' : ` (version)`}${call.prefix === undefined ? '' : ` prefix=${call.prefix}`}`;
 
 /** The IAM requests of one call: its action, plus the implicit ListBucket of a read that can miss. */
 export const iamRequestsFor = (call: RecordedCall, resources: StageResources): IamRequest[] => {
   const action = ACTIONS[call.command];
   if (action === undefined) throw new Error(`${call.client} ${call.command}: no IAM action mapped; add it to ACTIONS in tests/iam/helpers/iamRequests.ts`);
-  const because = describe(call);
+  const because = describeCall(call);
   const secure = { 'aws:SecureTransport': 'true' };
   if (call.queue !== undefined) return [{ action: action(call), resource: queueArn(call.queue, resources), context: secure, because }];
   const bucketArn = `arn:aws:s3:::${bucketName(call.bucket, resources)}`;
