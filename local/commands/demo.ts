@@ -15,8 +15,11 @@ import { runWorkerLoop } from '../workerLoop.js';
 
 const SAMPLES = [
   { file: 'samples/orders.csv', key: 'incoming/orders/demo/orders 2026-11.csv', type: 'text/csv' },
-  { file: 'samples/photo.jpg', key: 'incoming/images/demo/photo.jpg', type: 'image/jpeg' },
+  // A camera's upper-case suffix: routed all the same (suffixes match in any case).
+  { file: 'samples/photo.jpg', key: 'incoming/images/demo/IMG_0001.JPG', type: 'image/jpeg' },
   { file: 'samples/not-really-an-image.png', key: 'incoming/images/demo/not-really-an-image.png', type: 'image/png' },
+  // In the inbox but no route takes it: rejected, with the routes it missed, never silently dropped.
+  { file: 'samples/orders.csv', key: 'incoming/unsorted/demo/orders.txt', type: 'text/plain' },
 ] as const;
 const WAIT_MS = 120_000;
 const OUTPUT_DIR = 'demo-output';
