@@ -1,18 +1,33 @@
 /**
- * Processor benchmarks: `npm run bench:processors` (options: --csv-mib=150 --large-mib=1024).
+ * Processor benchmarks: `npm run bench:processors` (options: --csv-mib=150 --large-mib=1024
+ * --logs-mib=200 --logs-large-mib=1024; `--quick` runs the access-logs part at 50 / 256 MiB;
+ * `--only=logs` runs the access-logs part alone).
  * Prints a markdown table; copy it into docs/benchmarks.md under '## Processors'.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { csvThroughput } from './csvThroughput.js';
 import { ordersCsv } from './data.js';
-import { peakRss } from './peakRss.js';
+import { albLogGz } from './logsData.js';
+import { logsPeakRss } from './logsPeakRss.js';
+import { logsThroughput } from './logsThroughput.js';
+import { peakRss, type RssResult } from './peakRss.js';
 import { makeJpegs, thumbnailRates } from './thumbnails.js';
 
 const MiB = 1024 ** 2;
 const { values } = parseArgs({
-  options: { 'csv-mib': { type: 'string', default: '150' }, 'large-mib': { type: 'string', default: '1024' }, images: { type: 'string', default: '12' } },
+  options: {
+    'csv-mib': { type: 'string', default: '150' },
+    'large-mib': { type: 'string', default: '1024' },
+    images: { type: 'string', default: '12' },
+    'logs-mib': { type: 'string' },
+    'logs-large-mib': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
 });
+const logsMib = Number(values['logs-mib'] ?? (values.quick ? 50 : 200));
+const logsLargeMib = Number(values['logs-large-mib'] ?? (values.quick ? 256 : 1024));
 const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 
 const csvRows = async (): Promise<string[]> => {
@@ -43,7 +58,33 @@ const thumbnailRows = async (): Promise<string[]> => {
   );
 };
 
+const logsRows = async (): Promise<string[]> => {
+  const results = await logsThroughput(await albLogGz(logsMib * MiB));
+  const bare = results.find((r) => r.name.includes('bare'))?.mbPerSecond ?? Number.NaN;
+  return results.map(
+    (r) => `| Logs throughput (${logsMib} MiB ALB log, .gz) | ${r.name} | ${fixed(r.mbPerSecond)} MB/s | ${fixed(r.mbPerSecond / bare, 2)} × bare |`,
+  );
+};
+
+const rssPair = (processor: string, flags: string, [small, large]: readonly RssResult[]): string[] =>
+  small === undefined || large === undefined
+    ? []
+    : [
+        `| Peak RSS (${flags}) | ${processor}, ${small.label} | ${fixed(small.maxRssMiB)} MiB | |`,
+        `| Peak RSS (${flags}) | ${processor}, ${large.label} | ${fixed(large.maxRssMiB)} MiB | +${fixed(large.maxRssMiB - small.maxRssMiB)} MiB (goal ≤ 64) |`,
+      ];
+
+const logsRssRows = async (v8Flags: readonly string[]): Promise<string[]> =>
+  rssPair('access-logs', v8Flags.length === 0 ? 'default V8 flags' : v8Flags.join(' '), await logsPeakRss(10 * MiB, logsLargeMib * MiB, v8Flags));
+
 const header = ['| Benchmark | Contender | Result | Ratio |', '| --- | --- | --- | --- |'];
 console.error(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-const rows = [...(await csvRows()), ...(await rssRows([])), ...(await rssRows(['--max-semi-space-size=16'])), ...(await thumbnailRows())];
+const logs = async (): Promise<string[]> => [...(await logsRows()), ...(await logsRssRows([])), ...(await logsRssRows(['--max-semi-space-size=16']))];
+const others = async (): Promise<string[]> => [
+  ...(await csvRows()),
+  ...(await rssRows([])),
+  ...(await rssRows(['--max-semi-space-size=16'])),
+  ...(await thumbnailRows()),
+];
+const rows = values.only === 'logs' ? await logs() : [...(await others()), ...(await logs())];
 console.log([...header, ...rows].join('\n'));

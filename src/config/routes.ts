@@ -30,6 +30,14 @@ export const routes = [
     processor: 'image-thumbnails',
     options: { widths: [256, 1024] },
   },
+  {
+    id: 'logs',
+    prefix: 'incoming/logs/',
+    // '.gz' takes '.log.gz' and '.jsonl.gz' too; listing them as well would be an overlap.
+    suffixes: ['.log', '.jsonl', '.ndjson', '.gz'],
+    processor: 'access-logs',
+    options: { format: 'auto', maxRejectRatio: 0.1 },
+  },
 ] as const satisfies readonly Route[];
 
 /**

@@ -4,29 +4,12 @@
  * Outputs: `rows.ndjson.gz`, and `rejects.ndjson.gz` (row, line, reason, fields) when a row is bad.
  */
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, type Gzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { RejectionError } from '../errors.js';
 import { CsvEtl, type EtlCounts } from './csv/etlTransform.js';
 import { parseCsvOptions, type CsvOptions } from './csv/options.js';
-import { gzipRejection, peekHead, startsWithGzipMagic } from './streams.js';
-import type { OutputRecord, Processor, ProcessorModule, ResultSink } from './types.js';
-
-const NDJSON_TYPE = 'application/x-ndjson';
-
-/**
- * Starts a sink write of a gzip stream; a failed write destroys the stream, failing the pipeline.
- * Destroyed without an error: the rejects stream has no 'error' listener, and an unheard
- * 'error' event would crash the process; the caller gets the error from `stored`.
- * zlib compresses on libuv's threadpool: a few batches of buffer let it run beside the parser.
- */
-const gzipOutput = (sink: ResultSink, name: string, level: number): { stream: Gzip; stored: Promise<OutputRecord> } => {
-  const stream = createGzip({ level, chunkSize: 64 * 1024 });
-  const stored = sink.write(name, stream, NDJSON_TYPE).catch((error: unknown) => {
-    stream.destroy();
-    throw error;
-  });
-  return { stream, stored };
-};
+import { gzipNdjsonOutput, gzipRejection, peekHead, startsWithGzipMagic } from './streams.js';
+import type { Processor, ProcessorModule } from './types.js';
 
 const checkRejectRatio = (counts: EtlCounts, options: CsvOptions): void => {
   const ratio = counts.rowsIn === 0 ? 0 : counts.rowsRejected / counts.rowsIn;
@@ -41,10 +24,10 @@ const processCsv: Processor = async (input, context, sink) => {
   const options = parseCsvOptions(context.options);
   const { head, stream } = await peekHead(input);
   const gzipped = context.source.key.endsWith('.gz') || startsWithGzipMagic(head);
-  const rows = gzipOutput(sink, 'rows.ndjson.gz', options.gzipLevel);
-  let rejects: ReturnType<typeof gzipOutput> | undefined;
+  const rows = gzipNdjsonOutput(sink, 'rows.ndjson.gz', options.gzipLevel);
+  let rejects: ReturnType<typeof gzipNdjsonOutput> | undefined;
   const etl = new CsvEtl(options, () => {
-    rejects = gzipOutput(sink, 'rejects.ndjson.gz', options.gzipLevel);
+    rejects = gzipNdjsonOutput(sink, 'rejects.ndjson.gz', options.gzipLevel);
     rejects.stored.catch((error: unknown) => etl.destroy(error instanceof Error ? error : new Error(String(error))));
     return rejects.stream;
   });

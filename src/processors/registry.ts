@@ -4,6 +4,7 @@
  * docs/processors.md: one module, one entry here, one route in `src/config/routes.ts`.
  */
 import { RejectionError } from '../errors.js';
+import { type AccessLogRouteOptions, parseAccessLogOptions } from './accessLogs/options.js';
 import { type CsvRouteOptions, parseCsvOptions } from './csv/options.js';
 import { type ImageRouteOptions, parseImageOptions } from './image/options.js';
 import type { RawOptions } from './options.js';
@@ -29,6 +30,7 @@ const processorEntry = <Options extends RawOptions>(entry: {
 const processors = {
   'csv-to-ndjson': processorEntry<CsvRouteOptions>({ load: () => import('./csvToNdjson.js'), checkOptions: parseCsvOptions }),
   'image-thumbnails': processorEntry<ImageRouteOptions>({ load: () => import('./imageThumbnails.js'), checkOptions: parseImageOptions }),
+  'access-logs': processorEntry<AccessLogRouteOptions>({ load: () => import('./accessLogs.js'), checkOptions: parseAccessLogOptions }),
 };
 
 export type ProcessorName = keyof typeof processors;

@@ -92,7 +92,7 @@ describe('checkRoutes', () => {
     {
       name: 'unknown processor',
       input: untypedRoute({ processor: 'xml-to-json' }),
-      message: "routes['orders'].processor: must be one of csv-to-ndjson, image-thumbnails, 'xml-to-json' given",
+      message: "routes['orders'].processor: must be one of csv-to-ndjson, image-thumbnails, access-logs, 'xml-to-json' given",
     },
     {
       name: 'prefix without trailing /',

@@ -37,7 +37,7 @@ describe('validateObject', () => {
       name: 'no route',
       object: { key: 'incoming/other/a.csv' },
       reason:
-        "key: matches no route (orders: incoming/orders/*{.csv,.csv.gz}; images: incoming/images/*{.jpg,.jpeg,.png,.webp,.avif}; suffixes in any case), 'incoming/other/a.csv' given",
+        "key: matches no route (orders: incoming/orders/*{.csv,.csv.gz}; images: incoming/images/*{.jpg,.jpeg,.png,.webp,.avif}; logs: incoming/logs/*{.log,.jsonl,.ndjson,.gz}; suffixes in any case), 'incoming/other/a.csv' given",
       manifestKey: 'manifests/incoming/other/a.csv.json',
     },
     {
