@@ -1,26 +1,7 @@
 /** Stream helpers shared by the processors. */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, type Gzip } from 'node:zlib';
 import { RejectionError } from '../errors.js';
-import type { OutputRecord, ResultSink } from './types.js';
-
-const NDJSON_TYPE = 'application/x-ndjson';
-
-/**
- * Starts a sink write of a gzipped NDJSON stream; a failed write destroys the stream, failing the
- * pipeline. Destroyed without an error: a rejects stream has no 'error' listener, and an unheard
- * 'error' event would crash the process; the caller gets the error from `stored`.
- * zlib compresses on libuv's threadpool: a few batches of buffer let it run beside the parser.
- */
-export const gzipNdjsonOutput = (sink: ResultSink, name: string, level: number): { stream: Gzip; stored: Promise<OutputRecord> } => {
-  const stream = createGzip({ level, chunkSize: 64 * 1024 });
-  const stored = sink.write(name, stream, NDJSON_TYPE).catch((error: unknown) => {
-    stream.destroy();
-    throw error;
-  });
-  return { stream, stored };
-};
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
