@@ -1,24 +1,20 @@
 /**
  * Log bytes in, normalized NDJSON text out: decode → split lines → parse → summarize → encode.
- * Output and rejects are batched into ~64 KiB strings (one push per line costs more than the
- * parsing, as measured for CSV in issue 4). Only an incomplete last line is kept between
- * chunks, and it is capped at `maxLineLength`, so memory is flat and time linear.
+ * Output and rejects are batched by `NdjsonBatchTransform`. Only an incomplete last line is kept
+ * between chunks, and it is capped at `maxLineLength`, so memory is flat and time linear.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { Transform, type TransformCallback, type Writable } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { RejectionError } from '../../errors.js';
+import { NdjsonBatchTransform, type OpenRejects } from '../ndjsonBatches.js';
 import { type ConcreteFormat, detectFormat, type LineParser, lineParser, undetectedReason } from './formats.js';
 import type { AccessLogOptions } from './options.js';
 import { isRejection } from './record.js';
 import { type LineCounts, SummaryBuilder } from './summary.js';
 
-const BATCH_CHARS = 64 * 1024;
 const BOM = '\uFEFF';
 
-/** Opens the rejects output on the first bad line, so clean files get no empty rejects file. */
-export type OpenRejects = () => Writable;
-
-export class AccessLogTransform extends Transform {
+export class AccessLogTransform extends NdjsonBatchTransform {
   readonly counts: LineCounts = { linesIn: 0, linesOut: 0, linesRejected: 0 };
   readonly summary: SummaryBuilder;
   format: ConcreteFormat | undefined;
@@ -27,15 +23,12 @@ export class AccessLogTransform extends Transform {
   private pending = '';
   private line = 0;
   private bytes = 0;
-  private batch = '';
-  private rejectBatch = '';
-  private rejects: Writable | undefined;
 
   constructor(
     private readonly options: AccessLogOptions,
-    private readonly openRejects: OpenRejects,
+    openRejects: OpenRejects,
   ) {
-    super({ writableHighWaterMark: BATCH_CHARS, readableHighWaterMark: 8 * BATCH_CHARS });
+    super(openRejects);
     this.summary = new SummaryBuilder(options.topCapacity);
     if (options.format !== 'auto') this.useFormat(options.format);
   }
@@ -106,38 +99,17 @@ export class AccessLogTransform extends Transform {
     if (++this.counts.linesIn > this.options.maxLines) throw new RejectionError(`access-logs: lines must be at most ${this.options.maxLines}, more given`);
     if (isRejection(result)) {
       this.counts.linesRejected++;
-      this.rejectBatch += `${JSON.stringify({ line: number, reason: result.reason, text: line })}\n`;
+      this.rejectLine(`${JSON.stringify({ line: number, reason: result.reason, text: line })}\n`);
       return;
     }
     this.counts.linesOut++;
     this.summary.add(result);
-    this.batch += `${JSON.stringify(result)}\n`;
-    if (this.batch.length >= BATCH_CHARS) {
-      this.push(this.batch);
-      this.batch = '';
-    }
+    this.pushLine(`${JSON.stringify(result)}\n`);
   }
 
   private detect(line: string): LineParser {
     const format = detectFormat(line);
     if (format === undefined) throw new RejectionError(undetectedReason(line));
     return this.useFormat(format);
-  }
-
-  /** Hands full batches on; waits for the rejects output to drain so it can't buffer without bound. */
-  private flushBatches(final: boolean, callback: TransformCallback): void {
-    if (final && this.batch !== '') this.push(this.batch);
-    if (final) this.batch = '';
-    if (this.rejectBatch.length < (final ? 1 : BATCH_CHARS)) {
-      if (final) this.rejects?.end();
-      callback();
-      return;
-    }
-    this.rejects ??= this.openRejects();
-    const drained = this.rejects.write(this.rejectBatch);
-    this.rejectBatch = '';
-    if (final) this.rejects.end(callback);
-    else if (drained) callback();
-    else this.rejects.once('drain', () => callback());
   }
 }
