@@ -23,3 +23,10 @@ export interface OutputRecord {
   readonly sha256: string;
   readonly contentType: string;
 }
+
+/**
+ * The SQS message attribute (String, `'true'`) of an explicit reprocess request (`sls
+ * files:reprocess`): its objects are processed again even when their version already has a
+ * manifest. A plain duplicate delivery has no such attribute and stays a duplicate.
+ */
+export const REPROCESS_ATTRIBUTE = 'reprocess';

@@ -16,6 +16,11 @@ export interface ProcessorContext {
   readonly options: RawOptions;
   /** Aborted shortly before the Lambda timeout; pass it to `stream/promises.pipeline`. */
   readonly signal: AbortSignal;
+  /**
+   * When `signal` will abort (epoch ms), so a long job can tell early that it cannot finish and
+   * reject with a reason instead of timing out into retries; absent when nothing limits the run.
+   */
+  readonly deadline?: number;
 }
 
 /** Where a processor writes its outputs; names are relative (`rows.ndjson.gz`, `256.webp`). */

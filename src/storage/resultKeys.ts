@@ -38,3 +38,9 @@ export const versionTag = (source: Pick<SourceObject, 'versionId' | 'eTag' | 'se
   (source.versionId ?? source.eTag ?? source.sequencer).replace(/[^A-Za-z0-9._-]/g, '_');
 
 export const outputKey = (source: SourceObject, name: string): string => `processed/${source.key}/${versionTag(source)}/${name}`;
+
+/**
+ * The tag the worker puts on outputs that no current manifest references any more (a superseded
+ * version's, or a lost race's); a lifecycle rule on the results bucket expires them.
+ */
+export const SUPERSEDED_TAG = { Key: 'superseded', Value: 'true' } as const;
