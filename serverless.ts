@@ -66,6 +66,7 @@ const configuration = {
     './local/plugin/localStage.ts',
     './infra/plugins/dependsOn.ts',
     './infra/plugins/retainedBuckets.ts',
+    './operations/plugin.ts',
   ],
   provider: {
     name: 'aws',

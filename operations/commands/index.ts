@@ -1,0 +1,68 @@
+/**
+ * Runs one `sls files:*` command (operations/plugin.ts declares them): opens the stage, runs
+ * the command with Ctrl-C wired to stop it cleanly (a second Ctrl-C exits at once), and turns
+ * the failures users meet first into one line (operations/failures.ts), not a stack trace.
+ */
+import { explainFailure } from '../failures.js';
+import type { CommandInput } from '../plugin.js';
+import { type Stage, openStage } from '../stage.js';
+import { backfill } from './backfill.js';
+import { listDlq, purgeDlq, redriveDlq } from './dlq.js';
+import { reprocess } from './reprocess.js';
+import { EXIT_CODES, describeStatus, statusOf } from './status.js';
+import { uploadFiles } from './upload.js';
+
+type Command = (stage: Stage, options: Readonly<Record<string, unknown>>, signal: AbortSignal) => Promise<number | undefined>;
+
+const status: Command = async (stage, options, signal) => {
+  if (typeof options.key !== 'string' || options.key === '') throw new RangeError('files:status: name a key, e.g. sls files:status incoming/orders/day.csv');
+  const found = await statusOf(stage, options.key, { version: options.version === undefined ? undefined : String(options.version) });
+  if (signal.aborted) return 130;
+  if (options.json === true) console.log(JSON.stringify({ key: options.key, ...found }));
+  else for (const line of describeStatus(options.key, found)) console.log(line);
+  return EXIT_CODES[found.state];
+};
+
+const COMMANDS = {
+  upload: (stage, options) => uploadFiles(stage, options),
+  status,
+  backfill: async (stage, options, signal) => ((await backfill(stage, options, signal)) && signal.aborted ? 130 : 0),
+  reprocess: async (stage, options, signal) => ((await reprocess(stage, options, signal)) && signal.aborted ? 130 : 0),
+  dlqList: async (stage, options) => (await listDlq(stage, options), 0),
+  dlqRedrive: async (stage, options, signal) => ((await redriveDlq(stage, options, signal)) < 0 ? 130 : 0),
+  dlqPurge: async (stage, options) => ((await purgeDlq(stage, options)) ? 0 : 1),
+} satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** First Ctrl-C: finish the step in flight and stop (resumable commands print where). Second: exit now. */
+const interruptible = (): { signal: AbortSignal; dispose: () => void } => {
+  const controller = new AbortController();
+  let presses = 0;
+  let lastPress = 0;
+  const onSigint = () => {
+    // The tsx CLI (and some shells) re-send Ctrl-C within milliseconds: that is still one press.
+    if (Date.now() - lastPress < 200) return;
+    lastPress = Date.now();
+    if (++presses > 1) process.exit(130);
+    console.error('stopping… (Ctrl-C again to exit at once)');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+};
+
+export const runCommand = async (name: CommandName, input: CommandInput): Promise<void> => {
+  const { signal, dispose } = interruptible();
+  let stage: Stage | undefined;
+  try {
+    stage = await openStage(input);
+    process.exitCode = (await COMMANDS[name](stage, input.options, signal)) ?? 0;
+  } catch (error: unknown) {
+    // One line, not the framework's error box: these are expected failures with a known remedy.
+    console.error(`✖ ${explainFailure(error, input, stage?.endpoint ?? (input.stage === 'local' ? String((await input.sdkConfig()).endpoint) : undefined))}`);
+    process.exitCode = 1;
+  } finally {
+    dispose();
+  }
+};
