@@ -74,7 +74,8 @@ export const createEnqueuer = (sqs: SQSClient, options: EnqueueOptions): Enqueue
       MessageAttributes: attributes,
     }));
     const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
-    if (Failed.length > 0) throw new Error(`sending to ${options.queueUrl}: ${Failed.length} of ${batch.length} failed (${Failed[0]?.Message ?? Failed[0]?.Code})`);
+    if (Failed.length > 0)
+      throw new Error(`sending to ${options.queueUrl}: ${Failed.length} of ${batch.length} failed (${Failed[0]?.Message ?? Failed[0]?.Code})`);
     sent += batch.length;
   };
   return {

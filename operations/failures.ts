@@ -28,11 +28,13 @@ export const explainFailure = (error: unknown, input: Pick<CommandInput, 'stage'
   if (failure.name === 'ValidationError' && /does not exist/.test(message)) {
     return `stack ${input.stackName} is not deployed in ${input.region}: deploy it with 'sls deploy --stage ${input.stage}'`;
   }
-  if (/outputs .* missing/.test(message)) return `stack ${input.stackName} in ${input.region} is incomplete (${message}): deploy it again with 'sls deploy --stage ${input.stage}'`;
+  if (/outputs .* missing/.test(message))
+    return `stack ${input.stackName} in ${input.region} is incomplete (${message}): deploy it again with 'sls deploy --stage ${input.stage}'`;
   if (failure.name === 'CredentialsProviderError' || /Could not load credentials/.test(message)) {
     return `no AWS credentials for stage '${input.stage}': set AWS_PROFILE (or pass --aws-profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }
-  if (failure.name === 'ExpiredToken' || failure.name === 'ExpiredTokenException') return `your AWS credentials for stage '${input.stage}' have expired: refresh them`;
+  if (failure.name === 'ExpiredToken' || failure.name === 'ExpiredTokenException')
+    return `your AWS credentials for stage '${input.stage}' have expired: refresh them`;
   if (failure.name === 'AccessDenied' || failure.name === 'AccessDeniedException' || failure.$metadata?.httpStatusCode === 403) {
     return `access denied on stage '${input.stage}' (${message}): these credentials may not operate this stack`;
   }

@@ -71,6 +71,7 @@ export const COMMANDS: Record<string, CommandSchema> = {
       rate,
       'dry-run': dryRun,
       continue: { usage: 'Resume from the token a previous run printed', type: 'string' },
+      'page-size': { usage: 'Objects per listing request (default 1000, the most S3 returns)', type: 'string' },
     },
   },
   'files:reprocess': {

@@ -4,13 +4,7 @@
  * a large queue. `peekMessages` holds what it read hidden until it is done (so each message is
  * seen once and the loop ends), then makes all of it visible again: the queue is left as found.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface QueueDepth {
   readonly visible: number;

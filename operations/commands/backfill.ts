@@ -44,6 +44,13 @@ export const parsePrefix = (raw: unknown): string => {
   return prefix;
 };
 
+/** `--page-size`: 1–1000, ListObjectVersions' range. */
+export const parsePageSize = (raw: unknown): number => {
+  const size = raw === undefined ? 1000 : Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new RangeError(`--page-size: must be a whole number from 1 to 1000, '${String(raw)}' given`);
+  return size;
+};
+
 export interface BackfillCounts {
   listed: number;
   enqueued: number;
@@ -55,11 +62,18 @@ export const backfill = async (stage: Stage, options: Readonly<Record<string, un
   const prefix = parsePrefix(options.prefix);
   const since = parseSince(options.since);
   const dryRun = options['dry-run'] === true;
+  const pageSize = parsePageSize(options['page-size']);
   const bucket = stage.outputs.UploadBucketName;
-  const enqueuer = createEnqueuer(stage.sqs, { queueUrl: stage.outputs.QueueUrl, region: stage.region, kind: 'backfill', ratePerSecond: parseRate(options.rate) });
+  const enqueuer = createEnqueuer(stage.sqs, {
+    queueUrl: stage.outputs.QueueUrl,
+    region: stage.region,
+    kind: 'backfill',
+    ratePerSecond: parseRate(options.rate),
+  });
   const counts: BackfillCounts = { listed: 0, enqueued: 0, alreadyDone: 0, older: 0 };
   const progress = createProgress();
-  const line = () => `listed ${counts.listed}, ${dryRun ? 'would enqueue' : 'enqueued'} ${counts.enqueued}, already processed ${counts.alreadyDone}, older than --since ${counts.older}`;
+  const line = () =>
+    `listed ${counts.listed}, ${dryRun ? 'would enqueue' : 'enqueued'} ${counts.enqueued}, already processed ${counts.alreadyDone}, older than --since ${counts.older}`;
   let position: Position = options.continue === undefined ? {} : decodeToken(String(options.continue));
 
   const consider = async (version: ObjectVersion) => {
@@ -81,7 +95,13 @@ export const backfill = async (stage: Stage, options: Readonly<Record<string, un
   let finished = false;
   while (!finished && !signal?.aborted) {
     const page = await stage.s3.send(
-      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: position.keyMarker, VersionIdMarker: position.versionIdMarker, MaxKeys: 1000 }),
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: position.keyMarker,
+        VersionIdMarker: position.versionIdMarker,
+        MaxKeys: pageSize,
+      }),
       { abortSignal: signal },
     );
     // The current version of each key (S3 lists it first); a key whose latest entry is a delete marker is gone.

@@ -11,7 +11,7 @@ import { createProgress } from '../progress.js';
 import { objectsIn, peekMessages, queueDepth } from '../queues.js';
 import type { Stage } from '../stage.js';
 
-const parseLimit = (raw: unknown): number => {
+export const parseLimit = (raw: unknown): number => {
   if (raw === undefined) return 20;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`--limit: must be a whole number ≥ 1, '${String(raw)}' given`);

@@ -27,7 +27,7 @@ export const compareVersions = (a: string, b: string): number => {
   return 0;
 };
 
-const parseVersion = (raw: unknown): string | undefined => {
+export const parseVersion = (raw: unknown): string | undefined => {
   if (raw === undefined) return undefined;
   const version = String(raw);
   if (!/^\d+(\.\d+)*$/.test(version)) throw new RangeError(`--below-version: must be a version like 1.2.0, '${version}' given`);
@@ -48,8 +48,20 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
   if (only !== undefined) await loadProcessor(only); // an unknown name fails here, with the known ones
   const dryRun = options['dry-run'] === true;
   const currentVersions = new Map<string, Promise<string>>();
-  const currentVersion = (name: string) => currentVersions.get(name) ?? currentVersions.set(name, loadProcessor(name).then((module) => module.version)).get(name);
-  const enqueuer = createEnqueuer(stage.sqs, { queueUrl: stage.outputs.QueueUrl, region: stage.region, kind: 'reprocess', ratePerSecond: parseRate(options.rate) });
+  const currentVersion = (name: string) =>
+    currentVersions.get(name) ??
+    currentVersions
+      .set(
+        name,
+        loadProcessor(name).then((module) => module.version),
+      )
+      .get(name);
+  const enqueuer = createEnqueuer(stage.sqs, {
+    queueUrl: stage.outputs.QueueUrl,
+    region: stage.region,
+    kind: 'reprocess',
+    ratePerSecond: parseRate(options.rate),
+  });
   const counts: ReprocessCounts = { manifests: 0, selected: 0, superseded: 0, enqueued: 0 };
   const progress = createProgress();
   const line = () =>

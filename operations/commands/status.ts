@@ -21,7 +21,8 @@ export type FileStatus =
   | { readonly state: 'unknown'; readonly reason: string };
 
 /** The key a version's manifest is stored under: unsafe keys are recorded by hash (resultKeys.ts). */
-export const manifestKeyFor = (bucket: string, key: string): string => (unsafeKeyReason(key) === undefined ? manifestKey(key) : unmappedManifestKey({ bucket, key }));
+export const manifestKeyFor = (bucket: string, key: string): string =>
+  unsafeKeyReason(key) === undefined ? manifestKey(key) : unmappedManifestKey({ bucket, key });
 
 const headVersion = async (stage: Stage, key: string, versionId: string | undefined) => {
   try {
@@ -45,7 +46,8 @@ export interface StatusOptions {
 
 /** @example await statusOf(stage, 'incoming/orders/day.csv') // { state: 'processed', manifest } */
 export const statusOf = async (stage: Stage, key: string, options: StatusOptions = {}): Promise<FileStatus> => {
-  if (!key.startsWith(INBOX)) return { state: 'unknown', reason: `never notified: ${key} is outside the inbox (${INBOX}); only uploads under it are processed` };
+  if (!key.startsWith(INBOX))
+    return { state: 'unknown', reason: `never notified: ${key} is outside the inbox (${INBOX}); only uploads under it are processed` };
   const version = await headVersion(stage, key, options.version);
   if (version === undefined) {
     const which = options.version === undefined ? '' : ` version ${options.version}`;
@@ -59,7 +61,9 @@ export const statusOf = async (stage: Stage, key: string, options: StatusOptions
     let found: FileStatus | undefined;
     await peekMessages(stage.sqs, stage.outputs.DeadLetterQueueUrl, {
       onMessage: (message) => {
-        const named = objectsIn(message.Body).some((object) => object.key === key && (object.versionId === undefined || object.versionId === version.versionId));
+        const named = objectsIn(message.Body).some(
+          (object) => object.key === key && (object.versionId === undefined || object.versionId === version.versionId),
+        );
         if (!named) return false;
         const sent = message.Attributes?.SentTimestamp;
         found = {
@@ -76,7 +80,13 @@ export const statusOf = async (stage: Stage, key: string, options: StatusOptions
     if (found !== undefined) return found;
   }
   const depth = await queueDepth(stage.sqs, stage.outputs.QueueUrl);
-  return { state: 'pending', versionId: version.versionId, queued: depth.visible, inFlight: depth.inFlight, recordedVersion: stored?.manifest.source.versionId };
+  return {
+    state: 'pending',
+    versionId: version.versionId,
+    queued: depth.visible,
+    inFlight: depth.inFlight,
+    recordedVersion: stored?.manifest.source.versionId,
+  };
 };
 
 /** Human-readable lines for a status; the first line is the verdict. */

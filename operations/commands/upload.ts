@@ -29,7 +29,8 @@ export const keyFor = (file: string, to: string | undefined, fileCount: number):
     key = to.endsWith('/') ? `${to}${name}` : to;
   } else {
     // The longest matching suffix wins: 'day.csv.gz' is CSV ('.csv.gz'), not a log ('.gz').
-    const matchLength = (suffixes: readonly string[]) => Math.max(0, ...suffixes.filter((suffix) => name.toLowerCase().endsWith(suffix)).map((suffix) => suffix.length));
+    const matchLength = (suffixes: readonly string[]) =>
+      Math.max(0, ...suffixes.filter((suffix) => name.toLowerCase().endsWith(suffix)).map((suffix) => suffix.length));
     const best = Math.max(...routes.map((route) => matchLength(route.suffixes)));
     const candidates = best === 0 ? [] : routes.filter((route) => matchLength(route.suffixes) === best);
     if (candidates.length !== 1) {
@@ -85,16 +86,21 @@ const waitForOutcomes = async (stage: Stage, uploads: readonly Uploaded[], timeo
   }
 };
 
-export const uploadFiles = async (stage: Stage, options: Readonly<Record<string, unknown>>): Promise<number> => {
+/** Where each named file goes; throws for no file, a missing file, a bad --to or --timeout. */
+export const checkUploadArguments = async (options: Readonly<Record<string, unknown>>): Promise<{ file: string; key: string }[]> => {
   const files = listOf(options.path);
   if (files.length === 0) throw new RangeError('files:upload: name at least one file, e.g. sls files:upload samples/orders.csv');
-  const to = options.to === undefined ? undefined : String(options.to);
-  const planned = files.map((file) => ({ file, key: keyFor(file, to, files.length) }));
-  for (const { file } of planned) {
-    await stat(file).catch(() => {
-      throw new RangeError(`${file}: no such file`);
-    });
+  if (options.wait === true) parseTimeout(options.timeout);
+  for (const file of files) {
+    const found = await stat(file).catch(() => undefined);
+    if (found?.isFile() !== true) throw new RangeError(`${file}: no such file`);
   }
+  const to = options.to === undefined ? undefined : String(options.to);
+  return files.map((file) => ({ file, key: keyFor(file, to, files.length) }));
+};
+
+export const uploadFiles = async (stage: Stage, options: Readonly<Record<string, unknown>>): Promise<number> => {
+  const planned = await checkUploadArguments(options);
   const uploads: Uploaded[] = [];
   for (const { file, key } of planned) uploads.push(await uploadOne(stage, file, key));
   if (options.wait !== true) return 0;
