@@ -102,7 +102,6 @@ export const backfill = async (stage: Stage, options: Readonly<Record<string, un
         VersionIdMarker: position.versionIdMarker,
         MaxKeys: pageSize,
       }),
-      { abortSignal: signal },
     );
     // The current version of each key (S3 lists it first); a key whose latest entry is a delete marker is gone.
     const current = (page.Versions ?? []).filter((version) => version.IsLatest === true);

@@ -97,7 +97,6 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
   do {
     const page = await stage.s3.send(
       new ListObjectsV2Command({ Bucket: stage.outputs.ResultsBucketName, Prefix: `manifests/${prefix}`, ContinuationToken: token }),
-      { abortSignal: signal },
     );
     const keys = (page.Contents ?? []).map((object) => object.Key ?? '').filter((key) => key.endsWith('.json'));
     for (let start = 0; start < keys.length && !signal?.aborted; start += 16) await Promise.all(keys.slice(start, start + 16).map(consider));
