@@ -170,8 +170,8 @@ describe('files:backfill', () => {
 const interruptAfter = (args: readonly string[], ready: RegExp) =>
   new Promise<{ exitCode: number | null; output: string }>((resolve, reject) => {
     // The sls binary itself (first on PATH, as npx would put it): npx ends by the signal and hides the exit code.
-    const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', PATH: `${PROJECT_ROOT}/node_modules/.bin:${process.env.PATH}`, ...WITHOUT_AWS_ENV };
-    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+    const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', PATH: `${PROJECT_ROOT}/node_modules/.bin:${process.env.PATH}` };
+    for (const name of Object.keys(WITHOUT_AWS_ENV)) delete env[name];
     const child = spawn('sls', [...args, '--stage', 'local'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     let sent = false;
