@@ -48,7 +48,7 @@ const processor = async (path: string): Promise<{ lines: number }> => {
 };
 
 /** Runs each contender `rounds` times, interleaved, and keeps each one's best run. */
-export const logsThroughput = async (path: string, rounds = 2): Promise<LogThroughput[]> => {
+export const logsThroughput = async (path: string, rounds = 5): Promise<LogThroughput[]> => {
   const { bytes } = await bareGunzipLines(path);
   const contenders = { 'gunzip + line split (bare)': bareGunzipLines, 'access-logs (parse + summary + NDJSON + gzip)': processor };
   const best = new Map<string, LogThroughput>();

@@ -44,7 +44,9 @@ export class SpaceSaving {
       // The new key takes over the smallest counter: it may have been seen that often already.
       const smallest = this.at(0);
       this.counters.delete(smallest.key);
-      Object.assign(smallest, { key, error: smallest.count, count: smallest.count + 1 });
+      smallest.key = key;
+      smallest.error = smallest.count;
+      smallest.count++;
       this.counters.set(key, smallest);
       this.siftDown(0);
     }
@@ -87,17 +89,31 @@ export class SpaceSaving {
     }
   }
 
+  /** The hot path (every line): positions are in range by construction, so no `at()` checks. */
   private siftDown(start: number): void {
-    const { length } = this.heap;
-    for (let i = start; ; ) {
+    const { heap } = this;
+    const { length } = heap;
+    const moving = heap[start] as Counter;
+    let i = start;
+    for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
-      let least = i;
-      if (left < length && this.at(left).count < this.at(least).count) least = left;
-      if (right < length && this.at(right).count < this.at(least).count) least = right;
-      if (least === i) return;
-      this.swap(i, least);
-      i = least;
+      let least = moving;
+      let leastAt = i;
+      if (left < length && (heap[left] as Counter).count < least.count) {
+        least = heap[left] as Counter;
+        leastAt = left;
+      }
+      if (right < length && (heap[right] as Counter).count < least.count) {
+        least = heap[right] as Counter;
+        leastAt = right;
+      }
+      if (leastAt === i) return;
+      heap[i] = least;
+      least.position = i;
+      heap[leastAt] = moving;
+      moving.position = leastAt;
+      i = leastAt;
     }
   }
 }

@@ -1,26 +1,41 @@
 /**
- * Log bytes in, normalized NDJSON text out: decode → split lines → parse → summarize → encode.
- * Output and rejects are batched by `NdjsonBatchTransform`. Only an incomplete last line is kept
- * between chunks, and it is capped at `maxLineLength`, so memory is flat and time linear.
+ * Log bytes in, normalized NDJSON bytes out: split lines → parse → summarize → encode. Lines are
+ * found in the bytes (a `\n` byte is never part of a UTF-8 character); ALB lines take the byte
+ * fast path of `AlbNdjsonEncoder` when they can, other lines are decoded, parsed and
+ * `JSON.stringify`'d. Output goes to ~64 KiB buffers; rejects are batched by
+ * `NdjsonBatchTransform`. Only an incomplete last line is kept between chunks, capped by
+ * `maxLineLength`, so memory is flat and time linear.
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { TransformCallback } from 'node:stream';
 import { RejectionError } from '../../errors.js';
-import { NdjsonBatchTransform, type OpenRejects } from '../ndjsonBatches.js';
+import { BATCH_CHARS, NdjsonBatchTransform, type OpenRejects } from '../ndjsonBatches.js';
+import { AlbNdjsonEncoder } from './albNdjson.js';
 import { type ConcreteFormat, detectFormat, type LineParser, lineParser, undetectedReason } from './formats.js';
 import type { AccessLogOptions } from './options.js';
 import { isRejection } from './record.js';
 import { type LineCounts, SummaryBuilder } from './summary.js';
 
-const BOM = '\uFEFF';
+const BOM = [0xef, 0xbb, 0xbf] as const;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+/** Output is written into slabs of this size and handed on in `BATCH_CHARS` slices: one allocation per 16 batches. */
+const SLAB_BYTES = 16 * BATCH_CHARS;
+/** A UTF-16 unit comes from at most 3 UTF-8 bytes: more than 3 × (cap + 2) bytes (BOM, CR) is too long for sure. */
+const MAX_BYTES_PER_CHAR = 3;
 
 export class AccessLogTransform extends NdjsonBatchTransform {
   readonly counts: LineCounts = { linesIn: 0, linesOut: 0, linesRejected: 0 };
   readonly summary: SummaryBuilder;
   format: ConcreteFormat | undefined;
   private parser: LineParser | undefined;
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  private alb: AlbNdjsonEncoder | undefined;
+  /** The start of an incomplete line: chunks kept whole, joined once its end arrives. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private output = Buffer.allocUnsafe(SLAB_BYTES);
+  /** Where the batch not yet handed on starts in `output`, and where it ends. */
+  private batchStart = 0;
+  private outputBytes = 0;
   private line = 0;
   private bytes = 0;
 
@@ -40,16 +55,18 @@ export class AccessLogTransform extends NdjsonBatchTransform {
       return;
     }
     this.guarded(callback, () => {
-      this.splitLines(this.decoder.write(chunk));
+      this.splitLines(chunk);
       this.flushBatches(false, callback);
     });
   }
 
   override _flush(callback: TransformCallback): void {
     this.guarded(callback, () => {
-      this.splitLines(this.decoder.end());
-      if (this.pending !== '') this.onLine(this.pending);
-      this.pending = '';
+      if (this.pendingBytes > 0) {
+        const last = this.takePending();
+        this.onLine(last, 0, last.length);
+      }
+      this.pushOutput();
       this.flushBatches(true, callback);
     });
   }
@@ -65,38 +82,70 @@ export class AccessLogTransform extends NdjsonBatchTransform {
   private useFormat(format: ConcreteFormat): LineParser {
     this.format = format;
     this.parser = lineParser(format, this.options);
+    this.alb = format === 'alb' ? new AlbNdjsonEncoder() : undefined;
     return this.parser;
   }
 
-  /** Whole lines go to `onLine`; the rest waits for the next chunk (searched from where it ended). */
-  private splitLines(text: string): void {
-    if (text === '') return;
-    let from = this.pending.length;
-    const all = this.pending === '' ? text : this.pending + text;
+  /** Whole lines go to `onLine`; the rest waits for the next chunk. */
+  private splitLines(chunk: Buffer): void {
     let start = 0;
-    for (let newline = all.indexOf('\n', from); newline !== -1; newline = all.indexOf('\n', from)) {
-      this.onLine(all.slice(start, newline));
+    let newline = chunk.indexOf(NEWLINE);
+    if (newline !== -1 && this.pendingBytes > 0) {
+      this.pending.push(chunk.subarray(0, newline));
+      this.pendingBytes += newline;
+      const first = this.takePending();
+      this.onLine(first, 0, first.length);
       start = newline + 1;
-      from = start;
+      newline = chunk.indexOf(NEWLINE, start);
     }
-    this.pending = start === 0 ? all : all.slice(start);
-    if (this.pending.length > this.options.maxLineLength) this.tooLong(this.line + 1);
+    for (; newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
+      this.onLine(chunk, start, newline);
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+      if (this.pendingBytes > MAX_BYTES_PER_CHAR * (this.options.maxLineLength + 2)) this.tooLong(this.line + 1);
+    }
+  }
+
+  private takePending(): Buffer {
+    const line = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return line;
   }
 
   private tooLong(line: number): never {
     throw new RejectionError(`line ${line}: length must be at most ${this.options.maxLineLength} characters, more given`);
   }
 
-  private onLine(raw: string): void {
+  /** The line in `bytes[start, end)`, without its `\n`. */
+  private onLine(bytes: Buffer, start: number, lineEnd: number): void {
     const number = ++this.line;
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (number === 1 && line.startsWith(BOM)) line = line.slice(1);
+    let from = start;
+    const end = lineEnd > from && bytes[lineEnd - 1] === CARRIAGE_RETURN ? lineEnd - 1 : lineEnd;
+    if (number === 1 && end - from >= 3 && bytes[from] === BOM[0] && bytes[from + 1] === BOM[1] && bytes[from + 2] === BOM[2]) from += 3;
+    // Fast-path lines are ASCII, so their length in bytes is their length in characters.
+    if (this.alb !== undefined && end - from <= this.options.maxLineLength && this.alb.parse(bytes, from, end)) {
+      this.countLineIn();
+      this.counts.linesOut++;
+      this.alb.addTo(this.summary);
+      this.reserve(this.alb.maxBytes());
+      this.outputBytes = this.alb.write(this.output, this.outputBytes);
+      this.pushFullOutput();
+      return;
+    }
+    this.onTextLine(bytes.toString('utf8', from, end), number);
+  }
+
+  private onTextLine(line: string, number: number): void {
     if (line.length > this.options.maxLineLength) this.tooLong(number);
     if (line.trim() === '') return;
     const parse = this.parser ?? this.detect(line);
     const result = parse(line);
     if (result === undefined) return;
-    if (++this.counts.linesIn > this.options.maxLines) throw new RejectionError(`access-logs: lines must be at most ${this.options.maxLines}, more given`);
+    this.countLineIn();
     if (isRejection(result)) {
       this.counts.linesRejected++;
       this.rejectLine(`${JSON.stringify({ line: number, reason: result.reason, text: line })}\n`);
@@ -104,7 +153,34 @@ export class AccessLogTransform extends NdjsonBatchTransform {
     }
     this.counts.linesOut++;
     this.summary.add(result);
-    this.pushLine(`${JSON.stringify(result)}\n`);
+    const text = `${JSON.stringify(result)}\n`;
+    this.reserve(MAX_BYTES_PER_CHAR * text.length);
+    this.outputBytes += this.output.write(text, this.outputBytes);
+    this.pushFullOutput();
+  }
+
+  private countLineIn(): void {
+    if (++this.counts.linesIn > this.options.maxLines) throw new RejectionError(`access-logs: lines must be at most ${this.options.maxLines}, more given`);
+  }
+
+  /** Makes room for `bytes` more output, handing on the batch and starting a new slab when needed. */
+  private reserve(bytes: number): void {
+    if (this.output.length - this.outputBytes >= bytes) return;
+    this.pushOutput();
+    this.output = Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
+    this.batchStart = 0;
+    this.outputBytes = 0;
+  }
+
+  private pushFullOutput(): void {
+    if (this.outputBytes - this.batchStart >= BATCH_CHARS) this.pushOutput();
+  }
+
+  /** Hands the batch on; zlib reads it later on its thread, so later lines go after it, never over it. */
+  private pushOutput(): void {
+    if (this.outputBytes === this.batchStart) return;
+    this.push(this.output.subarray(this.batchStart, this.outputBytes));
+    this.batchStart = this.outputBytes;
   }
 
   private detect(line: string): LineParser {

@@ -44,7 +44,8 @@ const rounded = (value: number): number => Number(value.toPrecision(3));
 
 export class SummaryBuilder {
   private readonly byClass: Record<StatusClass, number> = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
-  private readonly statusCodes = new Map<number, number>();
+  /** Counts by status code, 0–999: an array, as every line updates it. */
+  private readonly statusCodes = new Float64Array(1000);
   private readonly latency = new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: SKETCH_ACCURACY, binLimit: SKETCH_BINS });
   private readonly paths: SpaceSaving;
   private readonly clients: SpaceSaving;
@@ -59,20 +60,26 @@ export class SummaryBuilder {
 
   /** @example builder.add(record); builder.summary(counts, 'alb') */
   add(record: LogRecord): void {
-    this.byClass[statusClassOf(record.status)]++;
-    if (record.status !== null) this.statusCodes.set(record.status, (this.statusCodes.get(record.status) ?? 0) + 1);
-    this.bytesSent += record.bytes ?? 0;
-    if (record.latencyMs !== null) this.latency.accept(record.latencyMs);
-    if (record.path !== null) this.paths.add(record.path);
-    if (record.client !== null) this.clients.add(record.client);
+    this.addRequest(record.timestamp, record.client, record.path, record.status, record.bytes, record.latencyMs);
+  }
+
+  /** The summary's part of a record, for callers that never build one (the ALB fast path). */
+  addRequest(timestamp: string, client: string | null, path: string | null, status: number | null, bytes: number | null, latencyMs: number | null): void {
+    this.byClass[statusClassOf(status)]++;
+    if (status !== null) this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
+    this.bytesSent += bytes ?? 0;
+    if (latencyMs !== null) this.latency.accept(latencyMs);
+    if (path !== null) this.paths.add(path);
+    if (client !== null) this.clients.add(client);
     // Normalized ISO strings in UTC order as text does.
-    if (this.first === null || record.timestamp < this.first) this.first = record.timestamp;
-    if (this.last === null || record.timestamp > this.last) this.last = record.timestamp;
+    if (this.first === null || timestamp < this.first) this.first = timestamp;
+    if (this.last === null || timestamp > this.last) this.last = timestamp;
   }
 
   summary(counts: LineCounts, format: string | null): LogSummary {
     const quantile = (q: number): number | null => (this.latency.count === 0 ? null : rounded(this.latency.getValueAtQuantile(q)));
-    const topStatusCodes = [...this.statusCodes]
+    const topStatusCodes = [...this.statusCodes.entries()]
+      .filter(([, count]) => count > 0)
       .sort(([a, countA], [b, countB]) => countB - countA || a - b)
       .slice(0, TOP_STATUS_CODES)
       .map(([status, count]) => ({ status, count }));

@@ -107,6 +107,27 @@ describe('access-logs: records and rejects', () => {
     const { summary } = await run(`\uFEFF${ALB_LINE}\r\n${ALB_LINE}`);
     expect(summary.counts).toMatchObject({ linesIn: 2, linesOut: 2 });
   });
+
+  test('maxLineLength counts characters, not UTF-8 bytes, on a line split across chunks', async () => {
+    const line = ALB_LINE.replace('curl/8 (x)', 'é'.repeat(60));
+    const bytes = Buffer.from(`${line}\n${ALB_LINE}\n`);
+    const maxLineLength = line.length;
+    expect(Buffer.byteLength(line)).toBeGreaterThan(maxLineLength);
+    const { summary, sink } = await runProcessor(accessLogs, 'incoming/logs/x.log', chunkedStream(bytes, [7]), { maxLineLength });
+    expect(summary.counts).toMatchObject({ linesIn: 2, linesOut: 2 });
+    expect(sink.ndjson('records.ndjson.gz')).toMatchObject([{ userAgent: 'é'.repeat(60) }, { userAgent: 'curl/8 (x)' }]);
+  });
+
+  test('plain ALB lines (fast path) and lines needing decoding or unescaping (general path) keep their order', async () => {
+    const lines = [ALB_LINE, ALB_LINE.replace('curl/8 (x)', 'café'), ALB_LINE.replace('curl/8 (x)', 'say \\"hi\\"'), ALB_LINE];
+    const { sink } = await run(`${lines.join('\n')}\n`, { format: 'alb' });
+    expect(sink.ndjson('records.ndjson.gz')).toMatchObject([
+      { userAgent: 'curl/8 (x)' },
+      { userAgent: 'café' },
+      { userAgent: 'say "hi"' },
+      { userAgent: 'curl/8 (x)' },
+    ]);
+  });
 });
 
 describe('access-logs: rejected files', () => {
@@ -125,6 +146,12 @@ describe('access-logs: rejected files', () => {
     ],
     ['a line over maxLineLength', `${ALB_LINE}\n`, { maxLineLength: 100 }, 'line 1: length must be at most 100 characters, more given'],
     ['an unterminated line over maxLineLength', 'x'.repeat(300), { maxLineLength: 100 }, 'line 1: length must be at most 100 characters, more given'],
+    [
+      'a 1 MB line over maxLineLength that never ends',
+      'x'.repeat(1_000_000),
+      { maxLineLength: 100 },
+      'line 1: length must be at most 100 characters, more given',
+    ],
     ['more lines than maxLines', `${ALB_LINE}\n${ALB_LINE}\n`, { maxLines: 1 }, 'access-logs: lines must be at most 1, more given'],
     [
       'more bytes than maxDecompressedBytes',
