@@ -27,8 +27,14 @@ export const resetCalls = (): void => {
 
 type FakeOutput = { $metadata: { httpStatusCode: number }; ETag: string; Body?: Readable; ContentType?: string };
 
+/** How long each fake S3 call waits before answering (0: at once, the overhead benchmark; 20: the latency one). */
+let latencyMs = 0;
+
+const answerAfterLatency = (): Promise<void> | undefined => (latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : undefined);
+
 /** GetObject on `manifests/…` → NoSuchKey (nothing processed yet); other GetObject → a tiny body; PutObject → ok. */
 const fakeSend = async (command: unknown): Promise<FakeOutput> => {
+  await answerAfterLatency();
   if (command instanceof GetObjectCommand) {
     if (command.input.Key?.startsWith('manifests/') === true) {
       calls.manifestReads++;
@@ -44,9 +50,11 @@ const fakeSend = async (command: unknown): Promise<FakeOutput> => {
   throw new Error(`fake S3: only GetObject and PutObject are answered, ${String(command)} given`);
 };
 
-/** A real `S3Client` (so `instanceof` and types hold) whose `send` never leaves the process. */
-export const fakeS3 = (): S3Client =>
-  Object.assign(new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }), { send: fakeSend });
+/** A real `S3Client` (so `instanceof` and types hold) whose `send` never leaves the process, answering after `answerAfterMs`. */
+export const fakeS3 = (answerAfterMs = 0): S3Client => {
+  latencyMs = answerAfterMs;
+  return Object.assign(new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }), { send: fakeSend });
+};
 
 /** Returns at once without reading its input: the benchmark measures everything but the processor. */
 export const noopProcessor: ProcessorModule = { name: 'noop', version: '0.0.0', process: async () => ({ counts: {} }) };
@@ -56,7 +64,7 @@ export const loadNoopProcessor = async (name: string): Promise<ProcessorModule> 
   return noopProcessor;
 };
 
-/** One `ObjectCreated:Put` notification per message, built like the tests' events; the key needs decoding. */
+/** One `ObjectCreated:Put` notification per message (a 2 KiB object), built like the tests' events; the key needs decoding. */
 const sqsRecord = (index: number): SQSRecord =>
   sqsRecordFactory(
     s3NotificationBody(

@@ -105,3 +105,13 @@ console.log('| Logs | Batch | Variant | Median per batch | p25–p75 (µs) | Per
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const line of rows(pool(errorRuns), 'ERROR')) console.log(line);
 if (infoRuns.length > 0) for (const line of rows(pool(infoRuns), 'INFO → /dev/null')) console.log(line);
+
+console.error('measuring: batch latency with a fake S3 answering after 20 ms');
+const latency = fork(fileURLToPath(new URL('./latency.ts', import.meta.url)), [], {
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_SERVICE_NAME: 'worker', POWERTOOLS_METRICS_NAMESPACE: 'bench' },
+});
+latency.on('message', (table: unknown) => console.log(String(table)));
+await new Promise((resolve, reject) =>
+  latency.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`latency.ts: exited with ${code ?? 'a signal'}`)))),
+);

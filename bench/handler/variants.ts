@@ -1,7 +1,7 @@
 /**
- * The three contenders, wired to the same fakes. Per S3 record each one reads the manifest
- * (NoSuchKey), reads the object, runs the no-op processor and writes a manifest of the same
- * shape: three fake S3 calls. What differs is everything around that.
+ * The three contenders, wired to the same fakes. Per S3 record each one reads the object, runs
+ * the no-op processor and writes a manifest of the same shape where none exists (`IfNoneMatch`):
+ * two fake S3 calls, the worker's path for a new small file. What differs is everything around that.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -37,11 +37,10 @@ const middyChain = (s3: S3Client): BatchHandler =>
 
 const unusedSink: ResultSink = { write: async () => Promise.reject(new Error('bench: the no-op processor writes nothing')) };
 
-const isNoSuchKey = (error: unknown): boolean => error instanceof Error && error.name === 'NoSuchKey';
-
 /**
  * The hand-written work for one message: no validation, logging, metrics, time budget or
- * manifest races — only what any handler must do. Throws to have the message retried.
+ * manifest races (a lost conditional write would throw) — only what any handler must do.
+ * Throws to have the message retried.
  */
 const handleMessage = async (s3: S3Client, record: SQSRecord, signal: AbortSignal): Promise<void> => {
   const notification = JSON.parse(record.body) as S3Event;
@@ -56,12 +55,6 @@ const handleMessage = async (s3: S3Client, record: SQSRecord, signal: AbortSigna
       sequencer: object.sequencer,
     };
     const manifestKey = `manifests/${source.key}.json`;
-    try {
-      await s3.send(new GetObjectCommand({ Bucket: RESULTS_BUCKET, Key: manifestKey }), { abortSignal: signal });
-      continue; // already processed
-    } catch (error: unknown) {
-      if (!isNoSuchKey(error)) throw error;
-    }
     const opened = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }), { abortSignal: signal });
     if (!(opened.Body instanceof Readable)) throw new Error(`s3://${source.bucket}/${source.key}: no body stream`);
     const startedAt = new Date();

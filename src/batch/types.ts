@@ -10,10 +10,20 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import type { AnyRoute } from '../config/types.js';
 import type { SourceObject } from '../types.js';
 
+/** How the message announcing an object arrived: decides how `processObject` looks for earlier work. */
+export interface Delivery {
+  /** An explicit reprocess request (message attribute `REPROCESS_ATTRIBUTE`): replaces this version's manifest. */
+  readonly reprocess: boolean;
+  /** SQS's receive count: above 1, an earlier attempt may already have finished the object. */
+  readonly receiveCount: number;
+}
+
 /** One S3 record of a message. */
 export interface ParsedObject {
   readonly eventName: string;
   readonly source: SourceObject;
+  /** Shared by every object of the message. */
+  readonly delivery: Delivery;
 }
 
 interface MessageBase {
@@ -36,6 +46,7 @@ export interface RoutedObject {
   readonly source: SourceObject;
   readonly route: AnyRoute;
   readonly manifestKey: string;
+  readonly delivery: Delivery;
 }
 
 /** Validation failed for good: record a rejected manifest, read nothing. */
@@ -45,6 +56,7 @@ export interface Rejection {
   readonly reason: string;
   /** Under `manifests/_unmapped/` when the key or bucket cannot be mapped into the results layout. */
   readonly manifestKey: string;
+  readonly delivery: Delivery;
 }
 
 /** An event type that is not routed (a delete, for instance): acknowledged, nothing written. */
@@ -58,15 +70,20 @@ export type ObjectTask = RoutedObject | Rejection | Skip;
 
 export type ObjectOutcome =
   /** Results and a `processed` manifest are stored. */
-  | { readonly status: 'processed'; readonly bytes: number }
-  /** A `rejected` manifest with the reason is stored. */
-  | { readonly status: 'rejected'; readonly reason: string }
-  /** Nothing to do: an event type that is not routed, or a superseded version. */
-  | { readonly status: 'skipped'; readonly reason: string }
-  /** This version already has a manifest (at-least-once delivery). */
-  | { readonly status: 'duplicate'; readonly reason: string }
-  /** Worth retrying: the whole message goes back to the queue. */
-  | { readonly status: 'retry'; readonly reason: string };
+  (
+    | { readonly status: 'processed'; readonly bytes: number }
+    /** A `rejected` manifest with the reason is stored. */
+    | { readonly status: 'rejected'; readonly reason: string }
+    /** Nothing to do: an event type that is not routed, or a superseded version. */
+    | { readonly status: 'skipped'; readonly reason: string }
+    /** This version already has a manifest (at-least-once delivery). */
+    | { readonly status: 'duplicate'; readonly reason: string }
+    /** Worth retrying: the whole message goes back to the queue. */
+    | { readonly status: 'retry'; readonly reason: string }
+  ) & {
+    /** Something went wrong that does not change the outcome (outputs left untagged): logged as a warning. */
+    readonly warning?: string;
+  };
 
 export interface FinishedObject {
   readonly outcome: ObjectOutcome;
@@ -81,6 +98,8 @@ export type Outcomes = ReadonlyMap<SourceObject, FinishedObject>;
 export interface BatchContext extends Context {
   /** Set by `timeBudget`: aborted when the time budget runs out; in-flight streams listen to it. */
   signal: AbortSignal;
+  /** Set by `timeBudget`: when `signal` aborts (epoch ms). */
+  deadline?: number;
   /** Set by `timeBudget`: false once too little time is left to start another object. */
   mayStart: () => boolean;
   /** Set by `parseS3Notifications`: one per SQS record, in order. */

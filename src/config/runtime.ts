@@ -16,6 +16,8 @@ export interface WorkerConfig {
   readonly recordConcurrency: number;
   readonly maxReceives: number;
   readonly routes: readonly Route[];
+  /** X-Ray tracing with Powertools Tracer (`TRACING` = on/off, the stage setting `tracing`). */
+  readonly tracing: boolean;
   /** LocalStack without DNS needs path-style S3 URLs. */
   readonly s3ForcePathStyle: boolean;
 }
@@ -47,5 +49,6 @@ export const loadWorkerConfig = (env: Env): WorkerConfig => ({
   recordConcurrency: setting(env, 'recordConcurrency'),
   maxReceives: setting(env, 'maxReceives'),
   routes: checkRoutes(routes),
+  tracing: parseValue(SETTINGS.tracing.env, SETTINGS.tracing.rule, required(env, SETTINGS.tracing.env)) === 'on',
   s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
 });

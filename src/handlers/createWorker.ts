@@ -4,7 +4,7 @@
  * validate → process) and bottom-up for the response (log → respond): `partialBatchResponse`,
  * used first, answers last, after `logOutcomes` has counted what it reports.
  */
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type BatchDependencies, processBatch } from '../batch/processBatch.js';
 import type { BatchContext } from '../batch/types.js';
@@ -14,10 +14,17 @@ import { partialBatchResponse } from '../middleware/partialBatchResponse.js';
 import { type TimeBudgetOptions, timeBudget } from '../middleware/timeBudget.js';
 import { type ValidateOptions, validateS3Records } from '../middleware/validateS3Records.js';
 
-export type WorkerDependencies = BatchDependencies & ValidateOptions & LogOutcomesOptions & { readonly timeBudget?: TimeBudgetOptions };
+export type WorkerDependencies = BatchDependencies &
+  ValidateOptions &
+  LogOutcomesOptions & {
+    readonly timeBudget?: TimeBudgetOptions;
+    /** Used first, so they see the whole batch and its response (`traceBatch`, when tracing is on). */
+    readonly tracing?: readonly MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext>[];
+  };
 
 export const createWorker = (deps: WorkerDependencies) =>
   middy<SQSEvent, SQSBatchResponse, Error, BatchContext>()
+    .use([...(deps.tracing ?? [])])
     .use(partialBatchResponse())
     .use(logOutcomes(deps))
     .use(timeBudget(deps.timeBudget))

@@ -7,11 +7,15 @@ import { ManifestStore } from '../storage/manifestStore.js';
 import { createWorker } from './createWorker.js';
 
 const config = loadWorkerConfig(process.env);
-const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+const client = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+// Loaded only when on: the Tracer and the X-Ray SDK would otherwise cost every cold start.
+const tracing = config.tracing ? await (await import('../middleware/traceBatch.js')).traceBatch(client) : undefined;
+const s3 = tracing?.s3 ?? client;
 
 export const handler = createWorker({
   ...config,
   s3,
+  tracing: tracing?.middlewares,
   manifests: new ManifestStore(s3, config.resultsBucket),
   concurrency: config.recordConcurrency,
   loadProcessor,

@@ -40,10 +40,11 @@ const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logg
     const finished = outcomes?.get(source);
     const outcome = finished?.outcome ?? NOT_FINISHED;
     count(outcome.status === 'retry' ? 'retried' : outcome.status);
+    const { bucket, key, versionId } = source;
+    if (outcome.warning !== undefined) logger.warn(outcome.warning, { ...base, bucket, key, versionId, outcome: outcome.status });
     const level = outcome.status === 'retry' ? 'warn' : 'info';
     // Building the attributes costs more than the filtered call: skip it when INFO is off.
     if (level === 'info' && !verbose) continue;
-    const { bucket, key, versionId } = source;
     const reason = 'reason' in outcome ? outcome.reason : undefined;
     logger[level]('object outcome', { ...base, bucket, key, versionId, outcome: outcome.status, reason, durationMs: finished?.durationMs });
   }

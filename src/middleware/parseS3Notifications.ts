@@ -6,8 +6,9 @@
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchContext, ParsedMessage, ParsedObject } from '../batch/types.js';
+import type { BatchContext, Delivery, ParsedMessage, ParsedObject } from '../batch/types.js';
 import { UnusableMessageError, messageOf } from '../errors.js';
+import { REPROCESS_ATTRIBUTE } from '../types.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -22,7 +23,7 @@ export const decodeS3Key = (encoded: string): string => {
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-const parseRecord = (record: unknown, index: number): ParsedObject => {
+const parseRecord = (record: unknown, index: number, delivery: Delivery): ParsedObject => {
   const s3 = isObject(record) ? record.s3 : undefined;
   const bucket = isObject(s3) && isObject(s3.bucket) ? s3.bucket : undefined;
   const object = isObject(s3) && isObject(s3.object) ? s3.object : undefined;
@@ -39,13 +40,14 @@ const parseRecord = (record: unknown, index: number): ParsedObject => {
       size: typeof object.size === 'number' ? object.size : 0,
       sequencer: typeof object.sequencer === 'string' ? object.sequencer : '',
     },
+    delivery,
   };
 };
 
 type Content = { readonly kind: 'objects'; readonly objects: readonly ParsedObject[] } | { readonly kind: 'acknowledged'; readonly note: string };
 
 /** One message body → its objects; throws `UnusableMessageError` for anything unreadable. */
-const parseBody = (body: string): Content => {
+const parseBody = (body: string, delivery: Delivery): Content => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -57,14 +59,16 @@ const parseBody = (body: string): Content => {
     throw new UnusableMessageError('body: must be an S3 event notification with Records, other JSON given');
   }
   if (parsed.Records.length === 0) return { kind: 'acknowledged', note: 'notification without records acknowledged' };
-  return { kind: 'objects', objects: parsed.Records.map(parseRecord) };
+  return { kind: 'objects', objects: parsed.Records.map((record: unknown, index) => parseRecord(record, index, delivery)) };
 };
 
 /** @example parseMessage(sqsRecord).kind // 'objects' | 'acknowledged' | 'unusable' */
 export const parseMessage = (record: SQSRecord): ParsedMessage => {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || 1;
+  // Lambda's SQS event spells message attributes `stringValue`; anything but 'true' is a plain delivery.
+  const reprocess = record.messageAttributes?.[REPROCESS_ATTRIBUTE]?.stringValue === 'true';
   try {
-    return { record, receiveCount, ...parseBody(record.body) };
+    return { record, receiveCount, ...parseBody(record.body, { reprocess, receiveCount }) };
   } catch (error: unknown) {
     return { record, receiveCount, kind: 'unusable', reason: messageOf(error) };
   }

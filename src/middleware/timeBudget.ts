@@ -29,12 +29,11 @@ export const timeBudget = (options: TimeBudgetOptions = {}): MiddlewareObj<SQSEv
     const givenMs = remainingMs();
     const startMarginMs = options.startMarginMs ?? Math.min(defaults.startMarginMs, givenMs * shares.startMarginMs);
     const abortMarginMs = options.abortMarginMs ?? Math.min(defaults.abortMarginMs, givenMs * shares.abortMarginMs);
-    const timer = setTimeout(
-      () => controller.abort(new TransientError(`time budget: aborted ${abortMarginMs} ms before the Lambda timeout`)),
-      Math.max(0, givenMs - abortMarginMs),
-    );
+    const abortInMs = Math.max(0, givenMs - abortMarginMs);
+    const timer = setTimeout(() => controller.abort(new TransientError(`time budget: aborted ${abortMarginMs} ms before the Lambda timeout`)), abortInMs);
     timers.set(request, timer.unref());
     context.signal = controller.signal;
+    context.deadline = Date.now() + abortInMs;
     context.mayStart = () => !controller.signal.aborted && remainingMs() > startMarginMs;
   };
   const timeBudgetAfter = (request: BatchRequest): void => {

@@ -21,19 +21,19 @@ export interface ValidateOptions {
 const describeRoutes = (routes: readonly AnyRoute[]): string => routes.map((route) => `${route.id}: ${route.prefix}*{${route.suffixes.join(',')}}`).join('; ');
 
 /** @example validateObject(parsed, options).kind // 'routed' | 'rejected' | 'skipped' */
-export const validateObject = ({ eventName, source }: ParsedObject, options: ValidateOptions): ObjectTask => {
+export const validateObject = ({ eventName, source, delivery }: ParsedObject, options: ValidateOptions): ObjectTask => {
   if (!eventName.startsWith('ObjectCreated:')) return { kind: 'skipped', source, reason: `event '${eventName}' is not routed` };
   const { bucket, key, size } = source;
   // Neither a foreign bucket nor an unsafe key may name a manifest: those rejections go under a hash.
-  const unmapped = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: unmappedManifestKey(source) });
+  const unmapped = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: unmappedManifestKey(source), delivery });
   if (bucket !== options.uploadBucket) return unmapped(`bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given`);
   const unsafe = unsafeKeyReason(key);
   if (unsafe !== undefined) return unmapped(unsafe);
   const route = findRoute(options.routes, key);
-  const rejected = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: manifestKey(key) });
+  const rejected = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: manifestKey(key), delivery });
   if (route === undefined) return rejected(`key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`);
   if (size > options.maxObjectBytes) return rejected(`size: must be at most ${options.maxObjectBytes} bytes, ${size} given`);
-  return { kind: 'routed', source, route, manifestKey: manifestKey(key) };
+  return { kind: 'routed', source, route, manifestKey: manifestKey(key), delivery };
 };
 
 export const validateS3Records = (options: ValidateOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {

@@ -1,7 +1,8 @@
 /**
  * Manifests make the pipeline idempotent without another database: one per input key,
- * written last with an S3 conditional write, read first to skip work already done
- * (what to skip is `versionOrder.ts`'s call; this file only reads and writes them).
+ * written last with an S3 conditional write that decides between writers; read before processing
+ * a large file or a retried message, and after a lost write (when to read is `processObject.ts`'s
+ * call, what to skip `versionOrder.ts`'s; this file only reads and writes them).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { OutputRecord, SourceObject } from '../types.js';

@@ -3,7 +3,6 @@
  * (multipart for large ones), hashing and counting bytes on the way through.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ResultSink } from '../processors/types.js';
 import type { OutputRecord, SourceObject } from '../types.js';
@@ -25,6 +24,8 @@ export const createS3Sink = (s3: S3Client, resultsBucket: string, source: Source
     const input = body instanceof Readable ? body : Readable.from([body]);
     input.on('error', (error) => measure.stream.destroy(error));
     input.pipe(measure.stream);
+    // Loaded on the first output, not at cold start (a rejection or a duplicate writes none).
+    const { Upload } = await import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: s3,
       params: { Bucket: resultsBucket, Key: key, Body: measure.stream, ContentType: contentType },

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { processBatch } from '../../src/batch/processBatch.js';
 import type { ObjectTask } from '../../src/batch/types.js';
 import { manifestKey } from '../../src/storage/resultKeys.js';
-import { UPLOAD_BUCKET, batchContext, sqsEvent } from '../helpers/events.js';
+import { FIRST_DELIVERY, UPLOAD_BUCKET, batchContext, sqsEvent } from '../helpers/events.js';
 import { sourceObject } from '../helpers/processorRun.js';
 import { TEXT_ROUTE, createTestWorker } from '../helpers/worker.js';
 
@@ -13,7 +13,7 @@ describe('processBatch', () => {
     const routed = sourceObject({ bucket: UPLOAD_BUCKET, key: 'incoming/text/late.txt' });
     const tasks: ObjectTask[] = [
       { kind: 'skipped', source: skipped, reason: "event 'ObjectRemoved:Delete' is not routed" },
-      { kind: 'routed', source: routed, route: TEXT_ROUTE, manifestKey: manifestKey(routed.key) },
+      { kind: 'routed', source: routed, route: TEXT_ROUTE, manifestKey: manifestKey(routed.key), delivery: FIRST_DELIVERY },
     ];
     const context = { ...batchContext(), tasks, mayStart: () => false };
     expect(await processBatch(deps)(sqsEvent(), context)).toEqual({ batchItemFailures: [] });

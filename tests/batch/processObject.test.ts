@@ -1,13 +1,14 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { text } from 'node:stream/consumers';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { type ObjectDependencies, processObject } from '../../src/batch/processObject.js';
-import type { Rejection, RoutedObject } from '../../src/batch/types.js';
+import { type ObjectDependencies, OPTIMISTIC_MAX_BYTES, processObject } from '../../src/batch/processObject.js';
+import type { Delivery, Rejection, RoutedObject } from '../../src/batch/types.js';
 import { TransientError } from '../../src/errors.js';
 import type { ProcessorModule } from '../../src/processors/types.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import { manifestKey } from '../../src/storage/resultKeys.js';
 import type { SourceObject } from '../../src/types.js';
-import { RESULTS_BUCKET, UPLOAD_BUCKET } from '../helpers/events.js';
+import { FIRST_DELIVERY, RESULTS_BUCKET, UPLOAD_BUCKET } from '../helpers/events.js';
 import { s3Error } from '../helpers/fakeS3.js';
 import { TEXT_ROUTE, createTestWorker, upperCaseProcessor } from '../helpers/worker.js';
 
@@ -20,8 +21,8 @@ const run = (task: RoutedObject | Rejection, overrides: Partial<ObjectDependenci
   processObject(task, { ...worker.deps, signal: new AbortController().signal, ...overrides });
 
 /** Uploads `content` and returns the `RoutedObject` validation would make of its event. */
-const routed = (key: string, content: string, event: Partial<SourceObject> = {}): RoutedObject => {
-  const stored = worker.s3.put(UPLOAD_BUCKET, key, content, 'v1');
+const routed = (key: string, content: string, event: Partial<SourceObject> = {}, delivery: Delivery = FIRST_DELIVERY): RoutedObject => {
+  const stored = worker.s3.put(UPLOAD_BUCKET, key, content, event.versionId ?? 'v1');
   const source = {
     bucket: UPLOAD_BUCKET,
     key,
@@ -31,7 +32,7 @@ const routed = (key: string, content: string, event: Partial<SourceObject> = {})
     sequencer: '01',
     ...event,
   };
-  return { kind: 'routed', source, route: TEXT_ROUTE, manifestKey: manifestKey(key) };
+  return { kind: 'routed', source, route: TEXT_ROUTE, manifestKey: manifestKey(key), delivery };
 };
 
 const manifest = (key: string): Manifest | undefined => {
@@ -40,6 +41,13 @@ const manifest = (key: string): Manifest | undefined => {
 };
 
 const uploadReads = () => worker.s3.calls.filter((call) => call.bucket === UPLOAD_BUCKET);
+
+/** The housekeeping invariant: under processed/<key>/, exactly the current manifest's outputs are untagged. */
+const expectOnlyCurrentOutputsUntagged = (key: string) => {
+  const outputs = worker.s3.keys(RESULTS_BUCKET).filter((stored) => stored.startsWith(`processed/${key}/`));
+  const untagged = outputs.filter((stored) => !worker.s3.tagged(RESULTS_BUCKET, stored, 'superseded', 'true').includes(stored));
+  expect(untagged).toEqual((manifest(key)?.outputs ?? []).map((output) => output.key).sort());
+};
 
 describe('processObject: outcomes recorded in a manifest', () => {
   test('a routed object is read, processed and recorded with its outputs', async () => {
@@ -63,6 +71,7 @@ describe('processObject: outcomes recorded in a manifest', () => {
       source,
       reason: "bucket: must be the upload bucket, 'another-bucket' given",
       manifestKey: 'manifests/_unmapped/x.json',
+      delivery: FIRST_DELIVERY,
     };
     expect(await run(task)).toEqual({ status: 'rejected', reason: task.reason });
     expect(JSON.parse(worker.s3.read(RESULTS_BUCKET, 'manifests/_unmapped/x.json') ?? '')).toMatchObject({
@@ -108,20 +117,51 @@ describe('processObject: outcomes recorded in a manifest', () => {
 });
 
 describe('processObject: nothing recorded twice, nothing older over newer', () => {
-  test('the same version again is a duplicate and is not read', async () => {
+  test('a new small file costs 3 S3 requests: the object, its output, the manifest written if none exists', async () => {
+    await run(routed('incoming/text/a.txt', 'x'));
+    expect(worker.s3.calls.map(({ name, key }) => `${name} ${key}`)).toEqual([
+      'GetObjectCommand incoming/text/a.txt',
+      'PutObjectCommand processed/incoming/text/a.txt/v1/upper.txt',
+      'PutObjectCommand manifests/incoming/text/a.txt.json',
+    ]);
+  });
+
+  test('a small duplicate is processed again but loses the manifest write: a duplicate, the manifest unchanged', async () => {
     const task = routed('incoming/text/a.txt', 'x');
     await run(task);
+    const before = worker.s3.read(RESULTS_BUCKET, task.manifestKey);
+    expect(await run(task)).toEqual({ status: 'duplicate', reason: 'this version already has a manifest' });
+    expect(worker.s3.read(RESULTS_BUCKET, task.manifestKey)).toBe(before);
+    expect(worker.s3.tagged(RESULTS_BUCKET, 'processed/', 'superseded', 'true')).toEqual([]);
+  });
+
+  test.each([
+    { name: 'a large file', size: OPTIMISTIC_MAX_BYTES + 1, delivery: FIRST_DELIVERY },
+    { name: 'a small file on a later receive', size: 1, delivery: { reprocess: false, receiveCount: 2 } },
+  ])('$name is checked first: its duplicate is not read again', async ({ size, delivery }) => {
+    const task = routed('incoming/text/a.txt', 'x', { size }, delivery);
+    await run(task);
+    expect(worker.s3.calls[0]).toMatchObject({ name: 'GetObjectCommand', key: task.manifestKey });
     const reads = uploadReads().length;
     expect(await run(task)).toEqual({ status: 'duplicate', reason: 'this version already has a manifest' });
     expect(uploadReads()).toHaveLength(reads);
   });
 
-  test('an older event than the recorded one is skipped', async () => {
+  test('an older event than the recorded one is skipped, and the outputs it wrote are tagged superseded', async () => {
     await run(routed('incoming/text/a.txt', 'new', { versionId: 'v2', sequencer: '02' }));
     expect(await run(routed('incoming/text/a.txt', 'old', { versionId: 'v1', sequencer: '01' }))).toEqual({
       status: 'skipped',
       reason: 'a newer version of this key was already processed',
     });
+    expect(manifest('incoming/text/a.txt')?.source.versionId).toBe('v2');
+    expectOnlyCurrentOutputsUntagged('incoming/text/a.txt');
+  });
+
+  test('a newer version replaces the manifest and tags the outputs of the one it replaced', async () => {
+    await run(routed('incoming/text/a.txt', 'old', { versionId: 'v1', sequencer: '01' }));
+    expect(await run(routed('incoming/text/a.txt', 'new', { versionId: 'v2', sequencer: '02' }))).toEqual({ status: 'processed', bytes: 3 });
+    expect(worker.s3.tagged(RESULTS_BUCKET, 'processed/', 'superseded', 'true')).toEqual(['processed/incoming/text/a.txt/v1/upper.txt']);
+    expectOnlyCurrentOutputsUntagged('incoming/text/a.txt');
   });
 
   test('an overwritten object (no version id, ETag no longer matches) is skipped for its own newer event', async () => {
@@ -154,6 +194,91 @@ describe('processObject: nothing recorded twice, nothing older over newer', () =
       reason: 'manifest manifests/incoming/text/a.txt.json: lost 3 conditional-write races',
     });
   });
+});
+
+const REPROCESS: Delivery = { reprocess: true, receiveCount: 1 };
+
+/** A processor at version 2.0.0 that writes `name` instead of upper.txt. */
+const version2 = (name: string): ProcessorModule => ({
+  name: 'upper-case',
+  version: '2.0.0',
+  process: async (input, _context, sink) => {
+    await sink.write(name, Buffer.from((await text(input)).toUpperCase()), 'text/plain');
+    return { counts: { version: 2 } };
+  },
+});
+
+describe('processObject: an explicit reprocess', () => {
+  test('replaces the manifest of the same version over the ETag it read, and tags the outputs the new one drops', async () => {
+    const task = routed('incoming/text/a.txt', 'x');
+    await run(task);
+    const outcome = await run({ ...task, delivery: REPROCESS }, { loadProcessor: async () => version2('upper-v2.txt') });
+    expect(outcome).toEqual({ status: 'processed', bytes: 1 });
+    expect(manifest('incoming/text/a.txt')).toMatchObject({
+      processor: { version: '2.0.0' },
+      outputs: [{ key: 'processed/incoming/text/a.txt/v1/upper-v2.txt' }],
+    });
+    expect(worker.s3.tagged(RESULTS_BUCKET, 'processed/', 'superseded', 'true')).toEqual(['processed/incoming/text/a.txt/v1/upper.txt']);
+    expectOnlyCurrentOutputsUntagged('incoming/text/a.txt');
+  });
+
+  test('an output the new manifest still lists (same version, same name) is rewritten, never tagged', async () => {
+    const task = routed('incoming/text/a.txt', 'x');
+    await run(task);
+    expect(await run({ ...task, delivery: REPROCESS }, { loadProcessor: async () => version2('upper.txt') })).toEqual({ status: 'processed', bytes: 1 });
+    expect(manifest('incoming/text/a.txt')?.processor?.version).toBe('2.0.0');
+    expect(worker.s3.tagged(RESULTS_BUCKET, 'processed/', 'superseded', 'true')).toEqual([]);
+  });
+
+  test('an older version than the recorded one still loses', async () => {
+    await run(routed('incoming/text/a.txt', 'new', { versionId: 'v2', sequencer: '02' }));
+    const older = routed('incoming/text/a.txt', 'old', { versionId: 'v1', sequencer: '01' }, REPROCESS);
+    expect(await run(older)).toEqual({ status: 'skipped', reason: 'a newer version of this key was already processed' });
+    expect(manifest('incoming/text/a.txt')?.source.versionId).toBe('v2');
+  });
+
+  test('losing the replace to another writer of the same version is a duplicate, with our outputs tagged unless it lists them', async () => {
+    const task = routed('incoming/text/a.txt', 'x');
+    await run(task);
+    const racing: ProcessorModule = {
+      ...version2('mine.txt'),
+      process: async (input, context, sink) => {
+        const current = worker.s3.read(RESULTS_BUCKET, task.manifestKey) ?? '';
+        worker.s3.put(RESULTS_BUCKET, task.manifestKey, current.replace('"1.0.0"', '"1.0.1"'));
+        return version2('mine.txt').process(input, context, sink);
+      },
+    };
+    expect(await run({ ...task, delivery: REPROCESS }, { loadProcessor: async () => racing })).toEqual({
+      status: 'duplicate',
+      reason: 'this version already has a manifest',
+    });
+    expect(manifest('incoming/text/a.txt')?.processor?.version).toBe('1.0.1');
+    expectOnlyCurrentOutputsUntagged('incoming/text/a.txt');
+  });
+
+  test('a tagging failure does not change the outcome; it comes back as a warning', async () => {
+    const task = routed('incoming/text/a.txt', 'x');
+    await run(task);
+    worker.s3.fail((command) => command instanceof PutObjectTaggingCommand, s3Error('AccessDenied', 403));
+    expect(await run({ ...task, delivery: REPROCESS }, { loadProcessor: async () => version2('other.txt') })).toEqual({
+      status: 'processed',
+      bytes: 1,
+      warning: `superseded outputs left untagged (1 of 1), the lifecycle rule will not expire them: s3://${RESULTS_BUCKET}/processed/incoming/text/a.txt/v1/upper.txt: AccessDenied`,
+    });
+  });
+});
+
+test('the processor gets the deadline of the time budget', async () => {
+  let seen: number | undefined;
+  const spy: ProcessorModule = {
+    ...upperCaseProcessor,
+    process: async (input, context, sink) => {
+      seen = context.deadline;
+      return upperCaseProcessor.process(input, context, sink);
+    },
+  };
+  await run(routed('incoming/text/a.txt', 'x'), { deadline: 1_795_942_800_000, loadProcessor: async () => spy });
+  expect(seen).toBe(1_795_942_800_000);
 });
 
 describe('processObject: never throws; what may pass is retried', () => {

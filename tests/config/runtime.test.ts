@@ -31,6 +31,13 @@ describe('workerEnvironment → loadWorkerConfig: what is deployed is what the w
     });
   });
 
+  test.each([
+    { stage: 'dev', tracing: true },
+    { stage: 'local', tracing: false },
+  ] as const)('$stage: tracing $tracing, as the stage setting says', ({ stage, tracing }) => {
+    expect(loadWorkerConfig(workerEnvironment(loadStageSettings(stage, {}), BUCKETS)).tracing).toBe(tracing);
+  });
+
   test('path-style S3 only when asked for (LocalStack without DNS)', () => {
     expect(loadWorkerConfig(environmentOf()).s3ForcePathStyle).toBe(false);
     expect(loadWorkerConfig({ ...environmentOf(), S3_FORCE_PATH_STYLE: 'true' }).s3ForcePathStyle).toBe(true);
@@ -38,7 +45,11 @@ describe('workerEnvironment → loadWorkerConfig: what is deployed is what the w
 });
 
 describe('loadWorkerConfig: no defaults of its own', () => {
-  test.each(['UPLOAD_BUCKET', 'RESULTS_BUCKET', 'MAX_OBJECT_BYTES', 'RECORD_CONCURRENCY', 'MAX_RECEIVES'])('%s missing fails, naming it', (name) => {
+  test("TRACING other than 'on' or 'off' fails with the deploy-time rule", () => {
+    expect(() => loadWorkerConfig({ ...environmentOf(), TRACING: 'yes' })).toThrow("TRACING: must be one of on, off, 'yes' given");
+  });
+
+  test.each(['UPLOAD_BUCKET', 'RESULTS_BUCKET', 'MAX_OBJECT_BYTES', 'RECORD_CONCURRENCY', 'MAX_RECEIVES', 'TRACING'])('%s missing fails, naming it', (name) => {
     const env: Record<string, string | undefined> = { ...environmentOf(), [name]: undefined };
     expect(() => loadWorkerConfig(env)).toThrow(ConfigError);
     expect(() => loadWorkerConfig(env)).toThrow(`${name}: required by the worker, not set`);

@@ -1,6 +1,8 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { LARGE_OBJECT_BYTES } from '../../src/batch/processBatch.js';
+import { OPTIMISTIC_MAX_BYTES } from '../../src/batch/processObject.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import {
   RESULTS_BUCKET,
@@ -11,6 +13,7 @@ import {
   s3RecordFactory,
   sqsEvent,
   sqsRecordFactory,
+  reprocessAttributes,
 } from '../helpers/events.js';
 import { s3Error } from '../helpers/fakeS3.js';
 import { createTestWorker } from '../helpers/worker.js';
@@ -23,12 +26,15 @@ beforeEach(() => {
 
 const invoke = (event: SQSEvent, remainingMs?: () => number): Promise<SQSBatchResponse> => worker.handler(event, batchContext(remainingMs));
 
-/** Uploads `content` to the fake upload bucket and returns the SQS message announcing it. */
-const upload = (key: string, content: string, messageId?: string) => {
+/** Uploads `content` to the fake upload bucket and returns the SQS message announcing it (its size as given, or the content's). */
+const upload = (key: string, content: string, messageId?: string, size = content.length) => {
   const stored = worker.s3.put(UPLOAD_BUCKET, key, content, 'v1');
-  const record = s3RecordFactory({ key, size: content.length, versionId: stored.versionId, eTag: stored.etag.replaceAll('"', '') });
+  const record = s3RecordFactory({ key, size, versionId: stored.versionId, eTag: stored.etag.replaceAll('"', '') });
   return sqsRecordFactory(s3NotificationBody(record), { messageId });
 };
+
+/** The same message on its next receive, as SQS redelivers it after a failure. */
+const redelivered = (message: SQSRecord): SQSRecord => ({ ...message, attributes: { ...message.attributes, ApproximateReceiveCount: '2' } });
 
 const manifest = (key: string): Manifest | undefined => {
   const body = worker.s3.read(RESULTS_BUCKET, `manifests/${key}.json`);
@@ -84,7 +90,7 @@ describe('worker: a mixed batch', () => {
 });
 
 describe('worker: several S3 records in one message', () => {
-  test('one transient failure retries the whole message; the finished object is a duplicate next time', async () => {
+  test('one transient failure retries the whole message; on the next receive the finished object is a duplicate, not read again', async () => {
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/1.txt', 'one', 'v1');
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/2.txt', 'flaky', 'v1');
     const body = s3NotificationBody(
@@ -95,10 +101,10 @@ describe('worker: several S3 records in one message', () => {
     expect(failedIds(await invoke(sqsEvent(message)))).toEqual(['two-records']);
     expect(manifest('incoming/text/1.txt')?.status).toBe('processed');
     worker.s3.put(UPLOAD_BUCKET, 'incoming/text/2.txt', 'two', 'v1');
-    const writesBefore = worker.s3.calls.filter((call) => call.key === 'manifests/incoming/text/1.txt.json' && call.name === 'PutObjectCommand').length;
-    expect(await invoke(sqsEvent(message))).toEqual({ batchItemFailures: [] });
-    const writesAfter = worker.s3.calls.filter((call) => call.key === 'manifests/incoming/text/1.txt.json' && call.name === 'PutObjectCommand').length;
-    expect(writesAfter).toBe(writesBefore);
+    const callsBefore = worker.s3.calls.length;
+    expect(await invoke(sqsEvent(redelivered(message)))).toEqual({ batchItemFailures: [] });
+    const callsOnOne = worker.s3.calls.slice(callsBefore).filter((call) => call.key.includes('incoming/text/1.txt'));
+    expect(callsOnOne.map(({ name, key }) => `${name} ${key}`)).toEqual(['GetObjectCommand manifests/incoming/text/1.txt.json']);
   });
 });
 
@@ -168,8 +174,18 @@ describe('worker: transient S3 failures are retried', () => {
 });
 
 describe('worker: idempotency and ordering', () => {
-  test('a duplicated notification (same version) is processed once', async () => {
+  test('a duplicated notification (same version) of a small file is recorded once', async () => {
     const message = upload('incoming/text/a.txt', 'x');
+    await invoke(sqsEvent(message));
+    const before = worker.s3.read(RESULTS_BUCKET, 'manifests/incoming/text/a.txt.json');
+    const duplicate = { ...message, messageId: 'another-delivery' };
+    expect(await invoke(sqsEvent(duplicate))).toEqual({ batchItemFailures: [] });
+    expect(worker.s3.read(RESULTS_BUCKET, 'manifests/incoming/text/a.txt.json')).toBe(before);
+  });
+
+  test('a duplicated notification (same version) of a large file is processed once', async () => {
+    worker = createTestWorker({ maxObjectBytes: 2 * OPTIMISTIC_MAX_BYTES });
+    const message = upload('incoming/text/a.txt', 'x', 'first', OPTIMISTIC_MAX_BYTES + 1);
     await invoke(sqsEvent(message));
     const duplicate = { ...message, messageId: 'another-delivery' };
     expect(await invoke(sqsEvent(duplicate))).toEqual({ batchItemFailures: [] });
@@ -202,19 +218,41 @@ describe('worker: idempotency and ordering', () => {
   });
 });
 
+describe('worker: an explicit reprocess (message attribute)', () => {
+  test('reprocesses a version that already has a manifest; the same body without the attribute stays a duplicate', async () => {
+    const message = upload('incoming/text/a.txt', 'x');
+    await invoke(sqsEvent(message));
+    const first = manifest('incoming/text/a.txt');
+    const plain = { ...message, messageId: 'plain-duplicate' };
+    await invoke(sqsEvent(plain));
+    expect(manifest('incoming/text/a.txt')).toEqual(first);
+    const reprocess = sqsRecordFactory(message.body, { messageAttributes: reprocessAttributes() });
+    expect(await invoke(sqsEvent(reprocess))).toEqual({ batchItemFailures: [] });
+    expect(manifest('incoming/text/a.txt')?.timings).not.toEqual(first?.timings);
+    expect(worker.s3.calls.filter((call) => call.key === 'incoming/text/a.txt')).toHaveLength(3);
+  });
+});
+
 describe('worker: limits', () => {
-  test('never runs more objects at once than the concurrency cap', async () => {
+  test('large objects: never more at once than the concurrency setting', async () => {
+    worker = createTestWorker({ concurrency: 3, maxObjectBytes: LARGE_OBJECT_BYTES });
+    worker.s3.getDelayMs = 20;
+    const messages = Array.from({ length: 12 }, (_, index) => upload(`incoming/text/${index}.txt`, 'x', undefined, LARGE_OBJECT_BYTES));
+    expect(await invoke(sqsEvent(...messages))).toEqual({ batchItemFailures: [] });
+    expect(worker.s3.maxInFlight).toBe(3);
+  });
+
+  test('small objects: a batch of 10 runs in one wave, not ⌈10 / concurrency⌉', async () => {
     worker = createTestWorker({ concurrency: 3 });
     worker.s3.getDelayMs = 20;
-    const messages = Array.from({ length: 12 }, (_, index) => upload(`incoming/text/${index}.txt`, 'x'));
+    const messages = Array.from({ length: 10 }, (_, index) => upload(`incoming/text/${index}.txt`, 'x'));
     expect(await invoke(sqsEvent(...messages))).toEqual({ batchItemFailures: [] });
-    expect(worker.s3.maxInFlight).toBeLessThanOrEqual(3);
-    expect(worker.s3.maxInFlight).toBeGreaterThan(1);
+    expect(worker.s3.maxInFlight).toBe(10);
   });
 
   test('stops starting objects when the time budget runs low and reports them for retry', async () => {
-    worker = createTestWorker({ concurrency: 1, timeBudget: { startMarginMs: 5_000, abortMarginMs: 1_000 } });
-    const messages = ['a', 'b', 'c', 'd'].map((name) => upload(`incoming/text/${name}.txt`, 'x', name));
+    worker = createTestWorker({ concurrency: 1, maxObjectBytes: LARGE_OBJECT_BYTES, timeBudget: { startMarginMs: 5_000, abortMarginMs: 1_000 } });
+    const messages = ['a', 'b', 'c', 'd'].map((name) => upload(`incoming/text/${name}.txt`, 'x', name, LARGE_OBJECT_BYTES));
     const objectsRead = () => worker.s3.calls.filter((call) => call.key.startsWith('incoming/')).length;
     // Each object read costs 2 s of 8 s: a and b start, then c and d find less than 5 s left.
     const response = await invoke(sqsEvent(...messages), () => 8_000 - 2_000 * objectsRead());

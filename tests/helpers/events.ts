@@ -1,7 +1,8 @@
 /** Builders for SQS events carrying S3 notifications, shaped like the real ones (see events/), and the context they run in. */
 import type { Request } from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchContext } from '../../src/batch/types.js';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { BatchContext, Delivery } from '../../src/batch/types.js';
+import { REPROCESS_ATTRIBUTE } from '../../src/types.js';
 
 export const UPLOAD_BUCKET = 'file-processor-test-uploads-000000000000';
 export const RESULTS_BUCKET = 'file-processor-test-results-000000000000';
@@ -58,7 +59,18 @@ export const TEST_EVENT_BODY = JSON.stringify({
   HostId: 'H',
 });
 
-export const sqsRecordFactory = (body: string, options: { messageId?: string; receiveCount?: number } = {}): SQSRecord => {
+/** How a plain message arrives the first time: what most tasks built by hand carry. */
+export const FIRST_DELIVERY: Delivery = { reprocess: false, receiveCount: 1 };
+
+/** The message attributes of an explicit reprocess request, as Lambda's SQS event spells them. */
+export const reprocessAttributes = (value = 'true'): SQSMessageAttributes => ({
+  [REPROCESS_ATTRIBUTE]: { dataType: 'String', stringValue: value, stringListValues: [], binaryListValues: [] },
+});
+
+export const sqsRecordFactory = (
+  body: string,
+  options: { messageId?: string; receiveCount?: number; messageAttributes?: SQSMessageAttributes } = {},
+): SQSRecord => {
   sequence += 1;
   return {
     messageId: options.messageId ?? `message-${sequence}`,
@@ -70,7 +82,7 @@ export const sqsRecordFactory = (body: string, options: { messageId?: string; re
       SenderId: 'AIDAEXAMPLE',
       ApproximateFirstReceiveTimestamp: '1795942800001',
     },
-    messageAttributes: {},
+    messageAttributes: options.messageAttributes ?? {},
     md5OfBody: 'md5',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:file-processor-test-jobs',

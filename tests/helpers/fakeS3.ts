@@ -1,9 +1,9 @@
 /**
  * An in-memory S3 that answers the commands the worker sends (GetObject, HeadObject, PutObject with
- * IfNoneMatch/IfMatch), counts concurrency, and fails on demand. Unit tests only: the same
+ * IfNoneMatch/IfMatch, PutObjectTagging), counts concurrency, and fails on demand. Unit tests only: the same
  * paths run against LocalStack in tests/integration.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -13,9 +13,11 @@ interface StoredObject {
   readonly etag: string;
   readonly versionId: string | undefined;
   readonly contentType: string | undefined;
+  /** Object tags, as PutObjectTagging last set them; a new PutObject starts without. */
+  tags: Readonly<Record<string, string>>;
 }
 
-type Command = GetObjectCommand | HeadObjectCommand | PutObjectCommand;
+type Command = GetObjectCommand | HeadObjectCommand | PutObjectCommand | PutObjectTaggingCommand;
 type Fault = { readonly when: (command: Command) => boolean; readonly error: Error; remaining: number };
 
 export const s3Error = (name: string, status: number): Error => Object.assign(new Error(name), { name, Code: name, $metadata: { httpStatusCode: status } });
@@ -37,7 +39,7 @@ export class FakeS3 {
 
   put(bucket: string, key: string, body: string | Buffer, versionId?: string): StoredObject {
     const bytes = Buffer.from(body);
-    const stored = { body: bytes, etag: `"${createHash('md5').update(bytes).digest('hex')}"`, versionId, contentType: undefined };
+    const stored = { body: bytes, etag: `"${createHash('md5').update(bytes).digest('hex')}"`, versionId, contentType: undefined, tags: {} };
     this.objects.set(`${bucket}/${key}`, stored);
     return stored;
   }
@@ -51,6 +53,11 @@ export class FakeS3 {
       .filter((key) => key.startsWith(`${bucket}/`))
       .map((key) => key.slice(bucket.length + 1))
       .sort();
+  }
+
+  /** The keys under `prefix` whose current object carries tag `name` = `value`. */
+  tagged(bucket: string, prefix: string, name: string, value: string): string[] {
+    return this.keys(bucket).filter((key) => key.startsWith(prefix) && this.objects.get(`${bucket}/${key}`)?.tags[name] === value);
   }
 
   /** The next `times` commands matching `when` throw `error`. */
@@ -76,6 +83,7 @@ export class FakeS3 {
       if (command instanceof GetObjectCommand) return await this.get(command);
       if (command instanceof PutObjectCommand) return await this.putCommand(command);
       if (command instanceof HeadObjectCommand) return this.head(command);
+      if (command instanceof PutObjectTaggingCommand) return this.tag(command);
       throw new Error(`FakeS3: unsupported command ${String(command)}`);
     } finally {
       this.inFlight -= 1;
@@ -97,6 +105,13 @@ export class FakeS3 {
     const stored = this.objects.get(`${command.input.Bucket}/${command.input.Key}`);
     if (stored === undefined) throw s3Error('NotFound', 404);
     return { ETag: stored.etag, VersionId: stored.versionId };
+  }
+
+  private tag(command: PutObjectTaggingCommand) {
+    const stored = this.objects.get(`${command.input.Bucket}/${command.input.Key}`);
+    if (stored === undefined) throw s3Error('NoSuchKey', 404);
+    stored.tags = Object.fromEntries((command.input.Tagging?.TagSet ?? []).map(({ Key, Value }) => [Key ?? '', Value ?? '']));
+    return {};
   }
 
   private async putCommand(command: PutObjectCommand) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeS3Key, parseMessage } from '../../src/middleware/parseS3Notifications.js';
-import { TEST_EVENT_BODY, UPLOAD_BUCKET, encodeS3Key, s3NotificationBody, s3RecordFactory, sqsRecordFactory } from '../helpers/events.js';
+import { TEST_EVENT_BODY, UPLOAD_BUCKET, encodeS3Key, reprocessAttributes, s3NotificationBody, s3RecordFactory, sqsRecordFactory } from '../helpers/events.js';
 
 describe('decodeS3Key', () => {
   test.each([
@@ -66,5 +66,16 @@ describe('parseMessage', () => {
     const { eTag: _eTag, size: _size, ...object } = record.s3.object;
     const parsed = parseMessage(sqsRecordFactory(JSON.stringify({ Records: [{ ...record, s3: { ...record.s3, object } }] })));
     expect(parsed).toMatchObject({ kind: 'objects', objects: [{ source: { key: 'incoming/x.csv', size: 0, eTag: undefined } }] });
+  });
+
+  test.each([
+    { name: "attribute 'reprocess' = 'true'", attributes: reprocessAttributes(), reprocess: true },
+    { name: "attribute 'reprocess' = 'false'", attributes: reprocessAttributes('false'), reprocess: false },
+    { name: 'no attributes', attributes: {}, reprocess: false },
+  ])('$name → every object of the message carries reprocess: $reprocess and the receive count', ({ attributes, reprocess }) => {
+    const body = s3NotificationBody(s3RecordFactory({ key: 'incoming/a.csv' }), s3RecordFactory({ key: 'incoming/b.csv' }));
+    const parsed = parseMessage(sqsRecordFactory(body, { messageAttributes: attributes, receiveCount: 2 }));
+    const delivery = { reprocess, receiveCount: 2 };
+    expect(parsed).toMatchObject({ kind: 'objects', objects: [{ delivery }, { delivery }] });
   });
 });

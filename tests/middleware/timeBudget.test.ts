@@ -44,6 +44,15 @@ describe('timeBudget', () => {
     },
   );
 
+  test('the deadline in the context is when the signal aborts', () => {
+    const { context } = start(10_000, { abortMarginMs: 400 });
+    expect(context.deadline).toBe(Date.now() + 9_600);
+    vi.advanceTimersByTime(9_599);
+    expect(context.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(context.signal.aborted).toBe(true);
+  });
+
   test('once aborted, no object starts, whatever time is left', () => {
     const { context } = start(10_000, { startMarginMs: 0, abortMarginMs: 5_000 });
     vi.advanceTimersByTime(5_000);

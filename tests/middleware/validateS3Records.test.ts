@@ -4,13 +4,23 @@ import { type ValidateOptions, validateObject, validateS3Records } from '../../s
 import { parseS3Notifications } from '../../src/middleware/parseS3Notifications.js';
 import { unmappedManifestKey } from '../../src/storage/resultKeys.js';
 import type { SourceObject } from '../../src/types.js';
-import { TEST_EVENT_BODY, UPLOAD_BUCKET, batchRequest, s3NotificationBody, s3RecordFactory, sqsEvent, sqsRecordFactory } from '../helpers/events.js';
+import {
+  FIRST_DELIVERY,
+  TEST_EVENT_BODY,
+  UPLOAD_BUCKET,
+  batchRequest,
+  s3NotificationBody,
+  s3RecordFactory,
+  sqsEvent,
+  sqsRecordFactory,
+} from '../helpers/events.js';
 import { sourceObject } from '../helpers/processorRun.js';
 
 const options: ValidateOptions = { uploadBucket: UPLOAD_BUCKET, routes, maxObjectBytes: 1000 };
 const created = (overrides: Partial<SourceObject>) => ({
   eventName: 'ObjectCreated:Put',
   source: sourceObject({ bucket: UPLOAD_BUCKET, size: 10, ...overrides }),
+  delivery: FIRST_DELIVERY,
 });
 
 describe('validateObject', () => {
@@ -24,11 +34,12 @@ describe('validateObject', () => {
       source: object.source,
       route: routes.find((r) => r.id === route),
       manifestKey: `manifests/${key}.json`,
+      delivery: FIRST_DELIVERY,
     });
   });
 
   test('an event type that is not routed is skipped', () => {
-    const object = { eventName: 'ObjectRemoved:Delete', source: sourceObject({ bucket: UPLOAD_BUCKET }) };
+    const object = { eventName: 'ObjectRemoved:Delete', source: sourceObject({ bucket: UPLOAD_BUCKET }), delivery: FIRST_DELIVERY };
     expect(validateObject(object, options)).toEqual({ kind: 'skipped', source: object.source, reason: "event 'ObjectRemoved:Delete' is not routed" });
   });
 
@@ -67,7 +78,7 @@ describe('validateObject', () => {
     },
   ])('$name is rejected', ({ object, reason, manifestKey }) => {
     const parsed = created(object);
-    expect(validateObject(parsed, options)).toEqual({ kind: 'rejected', source: parsed.source, reason, manifestKey });
+    expect(validateObject(parsed, options)).toEqual({ kind: 'rejected', source: parsed.source, reason, manifestKey, delivery: FIRST_DELIVERY });
   });
 });
 
