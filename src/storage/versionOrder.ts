@@ -23,17 +23,25 @@ export const compareSequencers = (a: string, b: string): number => {
 
 export type Decision = 'process' | 'duplicate' | 'stale';
 
+/**
+ * True when both events name different versions and their sequencers say nothing about which is
+ * newer: equal, or one missing (a `sls files:backfill` request: S3 never sent an event for it).
+ */
+const sequencersTie = (a: SourceObject, b: SourceObject): boolean =>
+  a.versionId !== undefined &&
+  b.versionId !== undefined &&
+  a.versionId !== b.versionId &&
+  (a.sequencer === '' || b.sequencer === '' || compareSequencers(a.sequencer, b.sequencer) === 0);
+
 /** The decision from the events alone. @example decide(undefined, source) // 'process' */
 export const decide = (recorded: SourceObject | undefined, source: SourceObject): Decision => {
   if (recorded === undefined) return 'process';
   const sameVersion = source.versionId !== undefined ? recorded.versionId === source.versionId : recorded.eTag === source.eTag && source.eTag !== undefined;
   if (sameVersion) return 'duplicate';
+  // Unknown order: 'process' here, and `decideOrder` asks S3.
+  if (sequencersTie(recorded, source)) return 'process';
   return compareSequencers(recorded.sequencer, source.sequencer) > 0 ? 'stale' : 'process';
 };
-
-/** True when both events name versions and their sequencers say nothing about which is newer. */
-const sequencersTie = (a: SourceObject, b: SourceObject): boolean =>
-  a.versionId !== undefined && b.versionId !== undefined && a.versionId !== b.versionId && compareSequencers(a.sequencer, b.sequencer) === 0;
 
 /** The key's current version id (HeadObject, covered by s3:GetObject), or `undefined` when the key is gone. */
 const currentVersionId = async (s3: S3Client, source: SourceObject, abortSignal: AbortSignal): Promise<string | undefined> => {

@@ -52,6 +52,17 @@ describe('decideOrder: tied sequencers (LocalStack sends one constant) ask S3 fo
     expect(s3.calls).toEqual([{ name: 'HeadObjectCommand', bucket: UPLOAD_BUCKET, key: 'incoming/a.csv' }]);
   });
 
+  test.each([
+    { name: 'a backfill request for the current version wins over an older recorded one', current: 'v2', expected: 'process' },
+    { name: 'a backfill request for an older version loses to the recorded current one', current: 'v1', expected: 'stale' },
+  ])('no sequencer (sls files:backfill): $name', async ({ current, expected }) => {
+    const s3 = new FakeS3();
+    s3.put(UPLOAD_BUCKET, 'incoming/a.csv', 'x', current);
+    // The recorded version came with a real sequencer; the request has none.
+    const decision = await decideOrder(source({ versionId: 'v1', sequencer: '0062F' }), source({ versionId: 'v2', sequencer: '' }), s3.asClient(), signal);
+    expect(decision).toBe(expected);
+  });
+
   test('a key deleted since is processed (its manifest records the deletion as a rejection)', async () => {
     const s3 = new FakeS3();
     expect(await decideOrder(source({ versionId: 'v2', sequencer: tied }), source({ versionId: 'v1', sequencer: tied }), s3.asClient(), signal)).toBe(
