@@ -1,13 +1,14 @@
 /**
- * Processor benchmarks: `npm run bench:processors` (options: --csv-mib=150 --large-mib=1024
+ * Processor benchmarks: `npm run bench:processors` (options: --csv-mib=150 --shape-mib=64 --large-mib=1024
  * --logs-mib=200 --logs-large-mib=1024; `--quick` runs the access-logs part at 50 / 256 MiB;
- * `--only=logs` runs the access-logs part alone).
+ * `--only=logs` runs the access-logs part alone, `--only=csv` the CSV part).
  * Prints a markdown table; copy it into docs/benchmarks.md under '## Processors'.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { csvShapes } from './csvShapes.js';
 import { csvThroughput } from './csvThroughput.js';
-import { ordersCsv } from './data.js';
+import { ordersCsv, variedCsv } from './data.js';
 import { albLogGz } from './logsData.js';
 import { logsPeakRss } from './logsPeakRss.js';
 import { logsThroughput } from './logsThroughput.js';
@@ -18,6 +19,7 @@ const MiB = 1024 ** 2;
 const { values } = parseArgs({
   options: {
     'csv-mib': { type: 'string', default: '150' },
+    'shape-mib': { type: 'string', default: '64' },
     'large-mib': { type: 'string', default: '1024' },
     images: { type: 'string', default: '12' },
     'logs-mib': { type: 'string' },
@@ -31,13 +33,28 @@ const logsLargeMib = Number(values['logs-large-mib'] ?? (values.quick ? 256 : 10
 const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 
 const csvRows = async (): Promise<string[]> => {
-  const path = await ordersCsv(Number(values['csv-mib']) * MiB);
-  const results = await csvThroughput(path);
-  const fastestBare = Math.max(...results.filter((r) => r.name.includes('bare')).map((r) => r.mbPerSecond));
-  return results.map(
-    (r) =>
-      `| CSV throughput (${values['csv-mib']} MiB orders) | ${r.name} | ${fixed(r.mbPerSecond)} MB/s | ${fixed(r.mbPerSecond / fastestBare, 2)} × fastest bare |`,
-  );
+  const rows: string[] = [];
+  for (const [label, make] of [
+    ['orders', ordersCsv],
+    ['varied orders', variedCsv],
+  ] as const) {
+    const results = await csvThroughput(await make(Number(values['csv-mib']) * MiB));
+    const papa = results.find((r) => r.name.startsWith('papaparse'));
+    if (papa === undefined) continue;
+    for (const r of results) {
+      const ratios = `${fixed(r.mbPerSecond / papa.mbPerSecond, 2)} × papaparse; CPU ${fixed(r.cpuMsPerMb / papa.cpuMsPerMb, 2)} ×`;
+      rows.push(
+        `| CSV throughput (${values['csv-mib']} MiB ${label}) | ${r.name} | ${fixed(r.mbPerSecond)} MB/s, ${fixed(r.cpuMsPerMb)} ms CPU/MB | ${ratios} |`,
+      );
+    }
+  }
+  const shapes = await csvShapes(Number(values['shape-mib']) * MiB);
+  const valid = shapes[0]?.seconds ?? Number.NaN;
+  for (const r of shapes)
+    rows.push(
+      `| CSV shapes (${values['shape-mib']} MiB each) | ${r.name}: ${r.outcome} | ${fixed(r.seconds, 2)} s | ${fixed(r.seconds / valid, 2)} × valid rows (goal ≤ 2) |`,
+    );
+  return rows;
 };
 
 const rssRows = async (v8Flags: readonly string[]): Promise<string[]> => {
@@ -86,5 +103,6 @@ const others = async (): Promise<string[]> => [
   ...(await rssRows(['--max-semi-space-size=16'])),
   ...(await thumbnailRows()),
 ];
-const rows = values.only === 'logs' ? await logs() : [...(await others()), ...(await logs())];
+const csv = async (): Promise<string[]> => [...(await csvRows()), ...(await rssRows([])), ...(await rssRows(['--max-semi-space-size=16']))];
+const rows = values.only === 'logs' ? await logs() : values.only === 'csv' ? await csv() : [...(await others()), ...(await logs())];
 console.log([...header, ...rows].join('\n'));

@@ -1,11 +1,12 @@
 /**
- * `csv-to-ndjson`: S3 body → gunzip (when gzipped) → CSV → schema check → NDJSON → gzip → sink.
- * Streaming end to end: memory depends on the record and batch sizes, never the file size.
- * Outputs: `rows.ndjson.gz`, and `rejects.ndjson.gz` (row, line, reason, fields) when a row is bad.
+ * `csv-to-ndjson`: S3 body → gunzip (when gzipped) → CSV → schema check → NDJSON → gzip (or
+ * zstd) → sink. Streaming end to end: memory depends on the record and batch sizes, never the
+ * file size. Outputs: `rows.ndjson.gz`, and `rejects.ndjson.gz` (row, line, reason, fields) when
+ * a row is bad (`.zst` with `compression: 'zstd'`).
  */
 import { CsvEtl } from './csv/etlTransform.js';
 import { parseCsvOptions } from './csv/options.js';
-import { checkRejectRatio, runNdjsonEtl } from './ndjsonEtl.js';
+import { checkRejectRatio, compressedExtension, type OutputCompression, runNdjsonEtl } from './ndjsonEtl.js';
 import { peekHead, startsWithGzipMagic } from './streams.js';
 import type { Processor, ProcessorModule } from './types.js';
 
@@ -13,12 +14,18 @@ const processCsv: Processor = async (input, context, sink) => {
   const options = parseCsvOptions(context.options);
   const { head, stream } = await peekHead(input);
   const gzipped = context.source.key.endsWith('.gz') || startsWithGzipMagic(head);
+  const compression: OutputCompression =
+    options.compression === 'gzip' ? { format: 'gzip', level: options.gzipLevel } : { format: 'zstd', level: options.zstdLevel };
+  const extension = compressedExtension(compression);
   const etl = await runNdjsonEtl({ stream, gzipped }, sink, context.signal, {
-    output: 'rows.ndjson.gz',
+    output: `rows.ndjson${extension}`,
     gzipLevel: options.gzipLevel,
+    compression,
+    budget: { deadline: context.deadline, totalBytes: context.source.size },
     create: (openRejects) => new CsvEtl(options, openRejects),
   });
-  checkRejectRatio('csv rows', 'rows', { rejected: etl.counts.rowsRejected, total: etl.counts.rowsIn }, options.maxRejectRatio);
+  const { rowsRejected, rowsIn } = etl.counts;
+  checkRejectRatio('csv rows', 'rows', { rejected: rowsRejected, total: rowsIn }, options.maxRejectRatio, `rejects.ndjson${extension}`);
   return { counts: { ...etl.counts } };
 };
 

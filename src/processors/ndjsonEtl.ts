@@ -1,25 +1,37 @@
 /**
  * The plumbing both ETL processors share: body (gunzipped when needed) → their transform →
- * gzipped NDJSON output, plus a rejects output opened on the first bad record, and the
- * reject-ratio rule. Each processor keeps its parsing, counts and extra outputs.
+ * compressed NDJSON output (gzip, or zstd when the route asks), plus a rejects output opened on
+ * the first bad record, the reject-ratio rule, and the time-budget check.
+ * Each processor keeps its parsing, counts and extra outputs.
  */
 import type { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
+import { constants, createGunzip, createGzip, createZstdCompress, type ZlibOptions } from 'node:zlib';
 import { RejectionError } from '../errors.js';
 import { gzipRejection } from './streams.js';
+import { type TimeBudget, TimeBudgetCheck } from './timeBudget.js';
 import type { OutputRecord, ResultSink } from './types.js';
+
+export type { TimeBudget } from './timeBudget.js';
 
 const NDJSON_TYPE = 'application/x-ndjson';
 
+export type OutputCompression = { readonly format: 'gzip'; readonly level: number } | { readonly format: 'zstd'; readonly level: number };
+
+/** The file extension of a compressed output, e.g. `rejects.ndjson${compressedExtension(c)}`. */
+export const compressedExtension = ({ format }: OutputCompression): string => (format === 'gzip' ? '.gz' : '.zst');
+
 /**
- * Starts a sink write of a gzipped NDJSON stream; a failed write destroys the stream, failing the
- * pipeline. Destroyed without an error: a rejects stream has no 'error' listener, and an unheard
- * 'error' event would crash the process; the caller gets the error from `stored`.
+ * Starts a sink write of a compressed NDJSON stream; a failed write destroys the stream, failing
+ * the pipeline. Destroyed without an error: a rejects stream has no 'error' listener, and an
+ * unheard 'error' event would crash the process; the caller gets the error from `stored`.
  * zlib compresses on libuv's threadpool: a few batches of buffer let it run beside the parser.
  */
-const gzipNdjsonOutput = (sink: ResultSink, name: string, level: number): { stream: Gzip; stored: Promise<OutputRecord> } => {
-  const stream = createGzip({ level, chunkSize: 64 * 1024 });
+const compressedNdjsonOutput = (sink: ResultSink, name: string, compression: OutputCompression): { stream: Transform; stored: Promise<OutputRecord> } => {
+  const stream =
+    compression.format === 'gzip'
+      ? createGzip({ level: compression.level, chunkSize: 64 * 1024 })
+      : createZstdCompress({ chunkSize: 64 * 1024, params: { [constants.ZSTD_c_compressionLevel]: compression.level } });
   const stored = sink.write(name, stream, NDJSON_TYPE).catch((error: unknown) => {
     stream.destroy();
     throw error;
@@ -30,7 +42,12 @@ const gzipNdjsonOutput = (sink: ResultSink, name: string, level: number): { stre
 export interface NdjsonEtlOptions<T extends Transform> {
   /** The output's name, e.g. `rows.ndjson.gz`. */
   readonly output: string;
+  /** gzip at this level, unless `compression` is given. */
   readonly gzipLevel: number;
+  /** How the outputs are compressed; the rejects output is `rejects.ndjson.gz` or `.zst` to match. */
+  readonly compression?: OutputCompression;
+  /** When given, a file that cannot finish before `deadline` is rejected early (see `timeBudget.ts`). */
+  readonly budget?: TimeBudget;
   /** Options of the gunzip stage, when the body is gzipped. */
   readonly gunzip?: ZlibOptions;
   /** Builds the transform; `openRejects` starts `rejects.ndjson.gz` and returns its input. */
@@ -46,19 +63,21 @@ export const runNdjsonEtl = async <T extends Transform>(
   body: { readonly stream: Readable; readonly gzipped: boolean },
   sink: ResultSink,
   signal: AbortSignal,
-  { output, gzipLevel, gunzip, create }: NdjsonEtlOptions<T>,
+  { output, gzipLevel, compression = { format: 'gzip', level: gzipLevel }, budget, gunzip, create }: NdjsonEtlOptions<T>,
 ): Promise<T> => {
-  const records = gzipNdjsonOutput(sink, output, gzipLevel);
-  let rejects: ReturnType<typeof gzipNdjsonOutput> | undefined;
+  const records = compressedNdjsonOutput(sink, output, compression);
+  let rejects: ReturnType<typeof compressedNdjsonOutput> | undefined;
   const transform = create(() => {
-    rejects = gzipNdjsonOutput(sink, 'rejects.ndjson.gz', gzipLevel);
+    rejects = compressedNdjsonOutput(sink, `rejects.ndjson${compressedExtension(compression)}`, compression);
     rejects.stored.catch((error: unknown) => transform.destroy(error instanceof Error ? error : new Error(String(error))));
     return rejects.stream;
   });
   try {
+    // Counts the bytes read (the object's, before gunzip) against the time left; passes them on as they are.
+    const budgetCheck = new TimeBudgetCheck(budget);
     const parsed = body.gzipped
-      ? pipeline(body.stream, createGunzip(gunzip), transform, records.stream, { signal })
-      : pipeline(body.stream, transform, records.stream, { signal });
+      ? pipeline(body.stream, budgetCheck, createGunzip(gunzip), transform, records.stream, { signal })
+      : pipeline(body.stream, budgetCheck, transform, records.stream, { signal });
     await Promise.all([parsed, records.stored]);
     await rejects?.stored;
   } catch (error: unknown) {
@@ -73,11 +92,17 @@ export const runNdjsonEtl = async <T extends Transform>(
  * The file is rejected when the share of bad records passes `maxRatio`.
  * @example checkRejectRatio('csv rows', 'rows', { rejected: 3, total: 10 }, 0.1) // throws
  */
-export const checkRejectRatio = (place: string, unit: string, { rejected, total }: { rejected: number; total: number }, maxRatio: number): void => {
+export const checkRejectRatio = (
+  place: string,
+  unit: string,
+  { rejected, total }: { rejected: number; total: number },
+  maxRatio: number,
+  rejectsName = 'rejects.ndjson.gz',
+): void => {
   const ratio = total === 0 ? 0 : rejected / total;
   if (ratio > maxRatio) {
     throw new RejectionError(
-      `${place}: reject ratio must be at most ${maxRatio}, ${ratio.toFixed(4)} given (${rejected} of ${total} ${unit} rejected, see rejects.ndjson.gz)`,
+      `${place}: reject ratio must be at most ${maxRatio}, ${ratio.toFixed(4)} given (${rejected} of ${total} ${unit} rejected, see ${rejectsName})`,
     );
   }
 };

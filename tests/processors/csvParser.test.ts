@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CsvParser, type CsvParserOptions } from '../../src/processors/csv/parser.js';
+import { CsvReader, type CsvReaderOptions } from '../../src/processors/csv/reader.js';
 import { csvField } from '../helpers/orders.js';
 
-const defaults: CsvParserOptions = { delimiter: ',', maxRecordLength: 10_000, maxFieldLength: 1_000 };
+const defaults: CsvReaderOptions = { delimiter: ',', maxRecordLength: 10_000, maxFieldLength: 1_000 };
 
-/** Parses `chunks` in order; returns each record with the line it starts on. */
-const parse = (chunks: readonly string[], options: Partial<CsvParserOptions> = {}): [number, ...string[]][] => {
+/** Parses `chunks` (as UTF-8 bytes) in order; returns each record with the line it starts on. */
+const parse = (chunks: readonly (string | Buffer)[], options: Partial<CsvReaderOptions> = {}): [number, ...string[]][] => {
   const records: [number, ...string[]][] = [];
-  const parser = new CsvParser({ ...defaults, ...options }, (fields, line) => records.push([line, ...fields]));
-  for (const chunk of chunks) parser.push(chunk);
-  parser.end();
+  const reader = new CsvReader({ ...defaults, ...options }, (record) => records.push([record.line, ...record.texts()]));
+  for (const chunk of chunks) reader.push(Buffer.from(chunk));
+  reader.end();
   return records;
 };
 
-describe('CsvParser', () => {
+describe('CsvReader', () => {
   test.each([
     [
       'plain lines',
@@ -64,6 +64,8 @@ describe('CsvParser', () => {
     ['text after a closing quote is kept', '"a"b,c\n', [[1, 'ab', 'c']]],
     ['unicode', 'ü,"😀,🎉",日本\n', [[1, 'ü', '😀,🎉', '日本']]],
     ['quoted last field without newline', 'a,"b"', [[1, 'a', 'b']]],
+    ['a UTF-8 BOM is skipped', '\uFEFFa,b\n', [[1, 'a', 'b']]],
+    ['a lone CR at the end is an empty line', 'a\n\r', [[1, 'a']]],
   ])('%s', (_name, input, expected) => {
     expect(parse([input])).toEqual(expected);
   });
@@ -83,10 +85,25 @@ describe('CsvParser', () => {
   });
 
   test('rejects an over-long record that arrives in small chunks before it completes', () => {
-    const parser = new CsvParser({ ...defaults, maxRecordLength: 100 }, () => undefined);
+    const reader = new CsvReader({ ...defaults, maxRecordLength: 100 }, () => undefined);
     expect(() => {
-      for (let i = 0; i < 20; i++) parser.push('"0123456789');
+      for (let i = 0; i < 20; i++) reader.push(Buffer.from('"0123456789'));
     }).toThrow(/records must be at most 100 characters/);
+  });
+
+  test('counts record length in characters, not bytes', () => {
+    expect(parse(['日本語,x\n'], { maxRecordLength: 5, maxFieldLength: 3 })).toEqual([[1, '日本語', 'x']]);
+  });
+
+  test('names CR-only line endings when the first record passes maxRecordLength without an LF', () => {
+    expect(() => parse([`a,b\r${'1,2\r'.repeat(30)}`], { maxRecordLength: 50 })).toThrow(
+      'csv line 1: line endings must be LF or CRLF, CR alone given (no LF in the first 50 characters)',
+    );
+  });
+
+  test('the BOM is recognized when split across chunks', () => {
+    const bom = Buffer.from('\uFEFFa\n');
+    expect(parse([bom.subarray(0, 1), bom.subarray(1, 2), bom.subarray(2)])).toEqual([[1, 'a']]);
   });
 });
 
@@ -99,13 +116,7 @@ const records = fc.array(
 
 const serialize = (rows: readonly string[][], eol: string): string => rows.map((row) => row.map((field) => csvField(field)).join(',') + eol).join('');
 
-/** Cuts `text` at the given fractions of its length. */
-const cut = (text: string, fractions: readonly number[]): string[] => {
-  const points = [...new Set(fractions.map((f) => Math.floor(f * text.length)))].sort((a, b) => a - b);
-  return [...points, text.length].map((end, i) => text.slice(i === 0 ? 0 : points[i - 1], end));
-};
-
-describe('CsvParser properties', () => {
+describe('CsvReader properties', () => {
   test('records round-trip, whatever the line ending', () => {
     fc.assert(
       fc.property(records, fc.constantFrom('\n', '\r\n'), (rows, eol) => {
@@ -118,7 +129,11 @@ describe('CsvParser properties', () => {
     fc.assert(
       fc.property(records, fc.constantFrom('\n', '\r\n'), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }), (rows, eol, fractions) => {
         const text = serialize(rows, eol);
-        expect(parse(cut(text, fractions))).toEqual(parse([text]));
+        // Cut the bytes, not the text: boundaries fall inside UTF-8 characters too.
+        const bytes = Buffer.from(text);
+        const points = [...new Set(fractions.map((f) => Math.floor(f * bytes.length)))].sort((a, b) => a - b);
+        const chunks = [...points, bytes.length].map((end, i) => bytes.subarray(i === 0 ? 0 : points[i - 1], end));
+        expect(parse(chunks)).toEqual(parse([text]));
       }),
       { numRuns: 500 },
     );

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdDecompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, RejectionError } from '../../src/errors.js';
@@ -46,9 +46,9 @@ describe('csv-to-ndjson: accepted files', () => {
   });
 
   test.each([
-    ['zero bytes', ''],
     ['header only', `${ordersHeader()}\n`],
     ['header only, no newline', ordersHeader()],
+    ['header only, CRLF and a BOM', `\uFEFF${ordersHeader()}\r\n`],
   ])('%s gives zero rows', async (_name, csv) => {
     const { summary, sink } = await run(csv);
     expect(summary.counts).toEqual({ rowsIn: 0, rowsOut: 0, rowsRejected: 0 });
@@ -64,6 +64,78 @@ describe('csv-to-ndjson: accepted files', () => {
     const csv = 'currency,unit_price,quantity,sku,status,order_date,customer_id,order_id\nEUR,12.50,2,SKU-1,paid,2026-11-02,C-1,A-1\n';
     const { sink } = await run(csv);
     expect(sink.ndjson('rows.ndjson.gz')).toEqual([expectedOrder(1)]);
+  });
+});
+
+describe('csv-to-ndjson: text rules', () => {
+  const withNote = (note: Buffer): Buffer =>
+    Buffer.concat([
+      Buffer.from(`${ordersHeader()}\n${orderLine({}, 1)}\n${orderLine({ note: 'x' }, 2).slice(0, -1)}`),
+      note,
+      Buffer.from(`\n${orderLine({}, 3)}\n`),
+    ]);
+
+  test.each([
+    ['invalid UTF-8', Buffer.from([0x61, 0xff, 0x62]), 'note: must be valid UTF-8 text, invalid bytes given', 'a\uFFFDb'],
+    ['a truncated UTF-8 character', Buffer.from([0xe2, 0x82]), 'note: must be valid UTF-8 text, invalid bytes given', '\uFFFD'],
+    ['a NUL byte', Buffer.from([0x61, 0x00]), 'note: must not contain NUL bytes, a NUL byte given', 'a\u0000'],
+  ])('a row with %s is rejected with its reason', async (_name, note, reason, decoded) => {
+    const { summary, sink } = await run(withNote(note));
+    expect(summary.counts).toEqual({ rowsIn: 3, rowsOut: 2, rowsRejected: 1 });
+    expect(sink.ndjson('rejects.ndjson.gz')).toEqual([{ row: 2, line: 3, reason, fields: [...orderLine({}, 2).split(',').slice(0, 9), decoded] }]);
+  });
+
+  test.each([
+    ['invalid UTF-8 replaced by U+FFFD', Buffer.from([0x61, 0xff]), { invalidUtf8: 'replace' }, 'a\uFFFD'],
+    ['a NUL byte kept', Buffer.from([0x61, 0x00]), { nulBytes: 'keep' }, 'a\u0000'],
+  ])('with the option, %s', async (_name, note, options, expected) => {
+    const { summary, sink } = await run(withNote(note), { ...ORDERS, ...options });
+    expect(summary.counts).toEqual({ rowsIn: 3, rowsOut: 3, rowsRejected: 0 });
+    expect(sink.ndjson('rows.ndjson.gz')[1]).toEqual({ ...expectedOrder(2), note: expected });
+  });
+
+  test.each([
+    ['zero bytes', '', /csv header: must contain the orders columns order_id, .*, an empty file given/],
+    ['only blank lines and a BOM', '\uFEFF\n\r\n\n', /an empty file given/],
+    ['a header missing a column', 'order_id,customer_id\n', /csv header: must contain the orders columns order_date/],
+    [
+      'CR-only line endings',
+      ordersCsv([{}, {}], { eol: '\r' }),
+      'csv header: line endings must be LF or CRLF, CR alone given (a file saved with classic Mac OS line endings?)',
+    ],
+    [
+      'a header with invalid UTF-8',
+      Buffer.concat([Buffer.from('order_id\xff'), Buffer.from([0xff]), Buffer.from('\n')]),
+      'csv header: must be valid UTF-8 text, invalid bytes given',
+    ],
+  ])('%s: rejected, naming the header problem', async (_name, input, message) => {
+    await expect(run(input)).rejects.toThrow(message);
+    await expect(run(input)).rejects.toBeInstanceOf(RejectionError);
+  });
+
+  test('a large CR-only file says so too, as soon as the first record passes maxRecordLength', async () => {
+    const csv = ordersCsv(
+      Array.from({ length: 100 }, () => ({})),
+      { eol: '\r' },
+    );
+    await expect(run(csv, { ...ORDERS, maxRecordLength: 1000, maxFieldLength: 1000 })).rejects.toThrow(/line endings must be LF or CRLF, CR alone given/);
+  });
+});
+
+describe('csv-to-ndjson: zstd', () => {
+  test("compression: 'zstd' writes rows.ndjson.zst and rejects.ndjson.zst", async () => {
+    const { sink } = await run(ordersCsv([{}, { quantity: 'x' }]), { ...ORDERS, compression: 'zstd' });
+    expect(sink.names()).toEqual(['rejects.ndjson.zst', 'rows.ndjson.zst']);
+    const rows = zstdDecompressSync(sink.body('rows.ndjson.zst')).toString('utf8');
+    expect(rows.endsWith('\n')).toBe(true);
+    expect(JSON.parse(rows)).toEqual(expectedOrder(1));
+    expect(zstdDecompressSync(sink.body('rejects.ndjson.zst')).toString('utf8')).toContain('quantity: must be an integer');
+  });
+
+  test('the reject-ratio rejection points at the .zst rejects', async () => {
+    await expect(run(ordersCsv([{}, { quantity: 'x' }, { quantity: 'y' }]), { schema: 'orders', compression: 'zstd', maxRejectRatio: 0.5 })).rejects.toThrow(
+      /see rejects\.ndjson\.zst/,
+    );
   });
 });
 
@@ -89,8 +161,10 @@ describe('csv-to-ndjson: rejected rows', () => {
     );
   });
 
-  test('the default maxRejectRatio is 0: one bad row rejects the file', async () => {
-    await expect(run(ordersCsv([{}, { currency: 'euro' }]), { schema: 'orders' })).rejects.toThrow(/reject ratio must be at most 0, 0\.5000 given/);
+  test('the default maxRejectRatio is 0: the first bad row rejects the file, with its reason', async () => {
+    await expect(run(ordersCsv([{}, { currency: 'euro' }, {}]), { schema: 'orders' })).rejects.toThrow(
+      "csv rows: reject ratio must be at most 0, a bad row given (row 2, line 3: currency: must be a string matching /^[A-Z]{3}$/, 'euro' given)",
+    );
   });
 });
 
@@ -124,9 +198,11 @@ describe('csv-to-ndjson: rejected files', () => {
     [{ schema: 'orders', delimiter: '"' }, `csv-to-ndjson options.delimiter: must be one character other than '"', CR and LF, '"' given`],
     [{ schema: 'orders', maxRejectRatio: 2 }, "csv-to-ndjson options.maxRejectRatio: must be a number between 0 and 1, '2' given"],
     [{ schema: 'orders', maxRow: 5 }, /options.maxRow: must be one of schema, delimiter/],
+    [{ schema: 'orders', compression: 'brotli' }, "csv-to-ndjson options.compression: must be one of gzip, zstd, 'brotli' given"],
+    [{ schema: 'orders', invalidUtf8: 'drop' }, "csv-to-ndjson options.invalidUtf8: must be one of reject, replace, 'drop' given"],
   ])('options %j are a ConfigError', async (options, message) => {
-    await expect(run('', options)).rejects.toThrow(message);
-    await expect(run('', options)).rejects.toBeInstanceOf(ConfigError);
+    await expect(run(ordersCsv([{}]), options)).rejects.toThrow(message);
+    await expect(run(ordersCsv([{}]), options)).rejects.toBeInstanceOf(ConfigError);
   });
 
   test('an aborted signal stops the pipeline', async () => {

@@ -1,4 +1,7 @@
 /**
+ * The string parser as it was before issue 11 (src/processors/csv/parser.ts then): the
+ * reference ETL's parser, kept unchanged (csvEquivalence.test.ts).
+ *
  * A streaming RFC 4180 parser working on decoded text chunks.
  *
  * Written here rather than taken from npm because the ETL must run at ≥ 0.5 × the fastest
@@ -10,7 +13,7 @@
  * Lenient where RFC 4180 leaves no choice: a quote inside an unquoted field is literal text,
  * and text after a closing quote is appended to the field.
  */
-import { RejectionError } from '../../errors.js';
+import { RejectionError } from '../../../src/errors.js';
 
 export interface CsvParserOptions {
   readonly delimiter: string;
