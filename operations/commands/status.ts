@@ -4,10 +4,11 @@
  * (peeked, left as found), the queue (pending), or why it was never notified.
  * Exit codes for scripts: 0 processed, 1 rejected or in the DLQ, 2 unknown, 3 pending.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { LastFailure } from '../../src/middleware/recordLastFailures.js';
 import { INBOX } from '../../src/config/routes.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
-import { manifestKey, unmappedManifestKey, unsafeKeyReason } from '../../src/storage/resultKeys.js';
+import { lastFailureKey, manifestKey, unmappedManifestKey, unsafeKeyReason } from '../../src/storage/resultKeys.js';
 import { formatBytes } from '../progress.js';
 import { objectsIn, peekMessages, queueDepth } from '../queues.js';
 import type { Stage } from '../stage.js';
@@ -16,7 +17,15 @@ export const EXIT_CODES = { processed: 0, rejected: 1, dlq: 1, unknown: 2, pendi
 
 export type FileStatus =
   | { readonly state: 'processed' | 'rejected'; readonly versionId?: string; readonly manifest: Manifest }
-  | { readonly state: 'dlq'; readonly versionId?: string; readonly messageId: string; readonly receiveCount: number; readonly sentAt?: string }
+  | {
+      readonly state: 'dlq';
+      readonly versionId?: string;
+      readonly messageId: string;
+      readonly receiveCount: number;
+      readonly sentAt?: string;
+      /** What the worker recorded on the last receive (recordLastFailures), when it could. */
+      readonly lastFailure?: LastFailure;
+    }
   | { readonly state: 'pending'; readonly versionId?: string; readonly queued: number; readonly inFlight: number; readonly recordedVersion?: string }
   | { readonly state: 'unknown'; readonly reason: string };
 
@@ -44,6 +53,19 @@ export interface StatusOptions {
   readonly checkDlq?: boolean;
 }
 
+const lastFailureOf = async (stage: Stage, key: string, versionId: string | undefined): Promise<LastFailure | undefined> => {
+  try {
+    const response = await stage.s3.send(
+      new GetObjectCommand({ Bucket: stage.outputs.ResultsBucketName, Key: lastFailureKey({ bucket: stage.outputs.UploadBucketName, key }) }),
+    );
+    const recorded = JSON.parse((await response.Body?.transformToString()) ?? '') as LastFailure;
+    return recorded.source.versionId === versionId ? recorded : undefined;
+  } catch (error: unknown) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+};
+
 /** @example await statusOf(stage, 'incoming/orders/day.csv') // { state: 'processed', manifest } */
 export const statusOf = async (stage: Stage, key: string, options: StatusOptions = {}): Promise<FileStatus> => {
   if (!key.startsWith(INBOX))
@@ -58,7 +80,7 @@ export const statusOf = async (stage: Stage, key: string, options: StatusOptions
     return { state: stored.manifest.status, versionId: version.versionId, manifest: stored.manifest };
   }
   if (options.checkDlq !== false) {
-    let found: FileStatus | undefined;
+    let found: Extract<FileStatus, { state: 'dlq' }> | undefined;
     await peekMessages(stage.sqs, stage.outputs.DeadLetterQueueUrl, {
       onMessage: (message) => {
         const named = objectsIn(message.Body).some(
@@ -77,7 +99,7 @@ export const statusOf = async (stage: Stage, key: string, options: StatusOptions
         return true;
       },
     });
-    if (found !== undefined) return found;
+    if (found !== undefined) return { ...found, lastFailure: await lastFailureOf(stage, key, version.versionId) };
   }
   const depth = await queueDepth(stage.sqs, stage.outputs.QueueUrl);
   return {
@@ -105,11 +127,16 @@ export const describeStatus = (key: string, status: FileStatus): string[] => {
         ...manifest.outputs.map((output) => `  → ${output.key} (${formatBytes(output.bytes)})`),
       ];
     }
-    case 'dlq':
+    case 'dlq': {
+      const failed = status.lastFailure;
       return [
         `✖ in the DLQ ${key}${version}: failed ${status.receiveCount} time(s), message ${status.messageId}${status.sentAt === undefined ? '' : ` sent ${status.sentAt}`}`,
-        `  the reason is in the worker's log under messageId ${status.messageId}; after a fix, 'sls files:dlq redrive' retries it`,
+        failed === undefined
+          ? `  the reason is in the worker's log under messageId ${status.messageId}`
+          : `  last error (receive ${failed.receiveCount}, ${failed.failedAt}): ${failed.reason}`,
+        "  after a fix, 'sls files:dlq redrive' retries it",
       ];
+    }
     case 'pending': {
       const older = status.recordedVersion === undefined ? '' : `; the last manifest is for version ${status.recordedVersion}`;
       return [`… pending ${key}${version}: no outcome yet (queue: ${status.queued} waiting, ${status.inFlight} in flight)${older}`];

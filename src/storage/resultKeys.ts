@@ -44,3 +44,12 @@ export const outputKey = (source: SourceObject, name: string): string => `proces
  * version's, or a lost race's); a lifecycle rule on the results bucket expires them.
  */
 export const SUPERSEDED_TAG = { Key: 'superseded', Value: 'true' } as const;
+
+/**
+ * Where the worker records why a version failed on its last receive, before SQS moves its message
+ * to the DLQ (`sls files:status` shows it): the DLQ keeps the message, not the reason.
+ */
+export const lastFailureKey = (source: Pick<SourceObject, 'bucket' | 'key'>): string =>
+  unsafeKeyReason(source.key) === undefined
+    ? `failures/${source.key}.json`
+    : `failures/_unmapped/${unmappedManifestKey(source).slice('manifests/_unmapped/'.length)}`;

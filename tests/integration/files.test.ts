@@ -14,9 +14,9 @@ import { loadProcessor } from '../../src/processors/registry.js';
 import { manifestKey, unmappedManifestKey } from '../../src/storage/resultKeys.js';
 import { PROJECT_ROOT, runSls } from '../helpers/sls.js';
 import { WITHOUT_AWS_ENV } from '../helpers/slsOutput.js';
-import { getBytes, purge, receiveAll, runId, s3, sqs, until } from './helpers/aws.js';
+import { getBytes, purge, receiveAll, runId, s3, settings, sqs, until } from './helpers/aws.js';
 import { readManifest } from './helpers/results.js';
-import { startWorker } from './helpers/worker.js';
+import { flakyProcessor, routesWith, startWorker } from './helpers/worker.js';
 
 const stack = inject('stack');
 const ORDERS = await readFile(`${PROJECT_ROOT}/samples/orders.csv`);
@@ -117,6 +117,19 @@ describe('files:status', () => {
     const missing = await sls('files:status', `incoming/orders/status-${run}/never-uploaded.csv`);
     expect(missing.exitCode, missing.output).toBe(2);
     expect(missing.output).toContain('? no object');
+  });
+
+  test('a file whose message reached the DLQ shows the error of its last receive', async () => {
+    const key = `incoming/orders/status-${runId()}/always-fails.csv`;
+    await put(key);
+    const failing = flakyProcessor(await loadProcessor('csv-to-ndjson'), () => Number.POSITIVE_INFINITY);
+    const worker = await startWorker({ stack, routes: routesWith('flaky'), loadProcessor: async () => failing });
+    await worker.runUntil('the message in the DLQ', async () => (failing.attempts.get(key) ?? 0) >= settings.maxReceives && (await visible(stack.DeadLetterQueueUrl)) > 0, 120_000);
+
+    const status = await sls('files:status', key);
+    expect(status.exitCode, status.output).toBe(1);
+    expect(status.output).toContain(`✖ in the DLQ ${key}`);
+    expect(status.output).toMatch(new RegExp(`last error \\(receive ${settings.maxReceives}, [^)]+\\): flaky: attempt ${settings.maxReceives} of \\S+ fails on purpose`));
   });
 
   test('a bad argument is one line, not a stack trace', async () => {
