@@ -10,6 +10,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import { bringUpLocalStage } from '../bringUp.js';
+import { interruptListener } from '../interrupts.js';
 import type { StackOutputs } from '../stack.js';
 import { runWorkerLoop } from '../workerLoop.js';
 
@@ -29,9 +30,10 @@ const say = (line: string) => console.log(line);
 const step = (line: string) => console.log(`\n▶ ${line}`);
 
 const controller = new AbortController();
-// Every SIGINT, not once: the tsx CLI forwards Ctrl-C and sends a second SIGINT 30 ms later.
-process.on('SIGINT', () => controller.abort());
-process.on('SIGTERM', () => controller.abort());
+// A second Ctrl-C exits at once; the exit handlers still stop sls offline and the LocalStack started here.
+const onInterrupt = interruptListener({ onFirst: () => controller.abort(), onSecond: () => process.exit(130) });
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
 
 const upload = async (s3: S3Client, outputs: StackOutputs) => {
   const uploaded = [];
@@ -92,7 +94,7 @@ const waitForResults = async (s3: S3Client, outputs: StackOutputs, uploaded: Awa
 };
 
 step('file-processor demo: upload → S3 notification → SQS → worker → results, all on this machine');
-const stage = await bringUpLocalStage({ say });
+const stage = await bringUpLocalStage({ say, signal: controller.signal });
 let ok = false;
 try {
   // The worker's JSON logs and metrics are for machines: they go to a file, the demo shows outcomes.

@@ -5,7 +5,7 @@
  * reappear after the queue's visibility timeout and the queue's own redrive policy moves them to
  * the DLQ after maxReceiveCount receives — as in AWS, nothing here counts retries.
  */
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { failedMessageIds, toEvent, type QueueIdentity } from './lambdaShapes.js';
 
@@ -32,6 +32,8 @@ export interface EventSourceOptions {
 }
 
 export interface BatchOutcome {
+  /** The records the function was invoked with (bodies, attributes, receive counts). */
+  readonly records: readonly SQSRecord[];
   readonly messageIds: readonly string[];
   readonly failedIds: readonly string[];
   readonly error?: unknown;
@@ -73,11 +75,12 @@ export const receiveBatch = async (options: EventSourceOptions): Promise<Message
 
 /** Invokes the function; a failed invocation (thrown, timed out) fails every message. */
 export const invokeBatch = async (options: EventSourceOptions, event: SQSEvent): Promise<BatchOutcome> => {
-  const messageIds = event.Records.map((record) => record.messageId);
+  const records = event.Records;
+  const messageIds = records.map((record) => record.messageId);
   try {
-    return { messageIds, failedIds: [...failedMessageIds(event, await options.invoke(event))] };
+    return { records, messageIds, failedIds: [...failedMessageIds(event, await options.invoke(event))] };
   } catch (error: unknown) {
-    return { messageIds, failedIds: messageIds, error };
+    return { records, messageIds, failedIds: messageIds, error };
   }
 };
 

@@ -1,7 +1,9 @@
+import type { SQSEvent } from 'aws-lambda';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, test, vi } from 'vitest';
 import { toEvent } from '../../../local/eventSource/lambdaShapes.js';
 import { invokeBatch, receiveBatch, startEventSource, type EventSourceOptions } from '../../../local/eventSource/sqsEventSource.js';
+import { REPROCESS_ATTRIBUTE } from '../../../src/types.js';
 
 const message = (id: string): Message => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: id });
 
@@ -69,7 +71,7 @@ describe('invokeBatch', () => {
 
   test('the response says which messages failed', async () => {
     const outcome = await invokeBatch(options(fakeSqs([]).sqs, { invoke: async () => ({ batchItemFailures: [{ itemIdentifier: 'b' }] }) }), event);
-    expect(outcome).toEqual({ messageIds: ['a', 'b'], failedIds: ['b'] });
+    expect(outcome).toEqual({ records: event.Records, messageIds: ['a', 'b'], failedIds: ['b'] });
   });
 
   test('a failed invocation (thrown, timed out) fails the whole batch', async () => {
@@ -104,4 +106,24 @@ test('startEventSource keeps at most maxConcurrency batches in flight', async ()
   setTimeout(() => controller.abort(), 150);
   await startEventSource(options(sqs, { invoke, maxConcurrency: 2, signal: controller.signal }));
   expect(peak).toBe(2);
+});
+
+test('message attributes are asked for and reach the function in Lambda’s shape (the reprocess request)', async () => {
+  const controller = new AbortController();
+  const { sqs } = fakeSqs([[{ ...message('a'), MessageAttributes: { [REPROCESS_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } } }]]);
+  const events: SQSEvent[] = [];
+  const invoke = async (event: SQSEvent) => {
+    events.push(event);
+    controller.abort();
+    return undefined;
+  };
+  await startEventSource(options(sqs, { invoke, maxConcurrency: 1, signal: controller.signal }));
+  const receive = vi
+    .mocked(sqs.send)
+    .mock.calls.map(([command]) => command)
+    .find((command) => command instanceof ReceiveMessageCommand);
+  expect(receive?.input.MessageAttributeNames).toEqual(['All']);
+  expect(events[0]?.Records[0]?.messageAttributes).toEqual({
+    [REPROCESS_ATTRIBUTE]: { dataType: 'String', stringValue: 'true', stringListValues: [], binaryListValues: [], binaryValue: undefined },
+  });
 });
