@@ -124,12 +124,30 @@ describe('files:status', () => {
     await put(key);
     const failing = flakyProcessor(await loadProcessor('csv-to-ndjson'), () => Number.POSITIVE_INFINITY);
     const worker = await startWorker({ stack, routes: routesWith('flaky'), loadProcessor: async () => failing });
-    await worker.runUntil('the message in the DLQ', async () => (failing.attempts.get(key) ?? 0) >= settings.maxReceives && (await visible(stack.DeadLetterQueueUrl)) > 0, 120_000);
+    await worker.runUntil(
+      'the message in the DLQ',
+      async () => (failing.attempts.get(key) ?? 0) >= settings.maxReceives && (await visible(stack.DeadLetterQueueUrl)) > 0,
+      120_000,
+    );
 
     const status = await sls('files:status', key);
     expect(status.exitCode, status.output).toBe(1);
     expect(status.output).toContain(`✖ in the DLQ ${key}`);
-    expect(status.output).toMatch(new RegExp(`last error \\(receive ${settings.maxReceives}, [^)]+\\): flaky: attempt ${settings.maxReceives} of \\S+ fails on purpose`));
+    expect(status.output).toMatch(
+      new RegExp(`last error \\(receive ${settings.maxReceives}, [^)]+\\): flaky: attempt ${settings.maxReceives} of \\S+ fails on purpose`),
+    );
+  });
+
+  test('the stage is the one given, never another: dev without credentials says so in one line', async () => {
+    const dev = await runSls(['files:dlq', 'list', '--stage', 'dev'], {
+      ...WITHOUT_AWS_ENV,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    });
+    expect(dev.exitCode).toBe(1);
+    expect(dev.output).toContain("✖ no AWS credentials for stage 'dev'");
+    expect(dev.output).not.toMatch(/LocalStack|\n\s+at /);
   });
 
   test('a bad argument is one line, not a stack trace', async () => {
