@@ -4,13 +4,14 @@
  * order are AWS's ("Access log entries", Elastic Load Balancing user guide); ALB appends new
  * fields at the end over time, so fields past the known ones are kept as `field_<n>`.
  */
+import type { SourceFields } from './options.js';
 import {
   bytesOf,
   isFailed,
   isoTimestamp,
   type LineResult,
   type LineRejection,
-  type LogRecord,
+  logRecord,
   orNull,
   pathOfTarget,
   rejection,
@@ -126,7 +127,7 @@ const latencyOf = (fields: readonly string[]): number | null | LineRejection => 
   return Math.round(total * 1e3) / 1e3;
 };
 
-const sourceFields = (fields: readonly string[]): Record<string, SourceValue> => {
+const namedFields = (fields: readonly string[]): Record<string, SourceValue> => {
   const named: Record<string, SourceValue> = {};
   for (let i = 0; i < fields.length; i++) named[ALB_FIELDS[i] ?? `field_${i + 1}`] = orNull(fields[i]);
   return named;
@@ -142,10 +143,10 @@ const requestParts = (request: string): { method: string | null; path: string | 
 };
 
 /**
- * One ALB log line → a normalized record, or the reason it is rejected.
+ * One ALB log line → a normalized record (with its source fields unless `none`), or the reason it is rejected.
  * @example parseAlbLine('h2 2026-11-02T10:00:00.000000Z app/x/1 10.0.0.1:5000 ...')
  */
-export const parseAlbLine = (line: string): LineResult => {
+export const parseAlbLine = (line: string, sourceFields: SourceFields = 'all'): LineResult => {
   const fields = splitAlbLine(line);
   if (!Array.isArray(fields)) return fields;
   if (fields.length < MIN_FIELDS) return rejection('line', `must have at least ${MIN_FIELDS} ALB fields`, `${fields.length} fields`);
@@ -159,15 +160,7 @@ export const parseAlbLine = (line: string): LineResult => {
   if (isFailed(status)) return status;
   if (isFailed(bytes)) return bytes;
   if (isFailed(latencyMs)) return latencyMs;
-  const record: LogRecord = {
-    timestamp,
-    client: addressOf(orNull(clientPort)),
-    ...requestParts(request),
-    status,
-    bytes,
-    latencyMs,
-    userAgent: orNull(userAgent),
-    fields: sourceFields(fields),
-  };
-  return record;
+  const { method, path } = requestParts(request);
+  const columns = { timestamp, client: addressOf(orNull(clientPort)), method, path, status, bytes, latencyMs, userAgent: orNull(userAgent) };
+  return logRecord(columns, sourceFields, () => namedFields(fields));
 };

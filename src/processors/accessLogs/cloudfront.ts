@@ -4,7 +4,20 @@
  * change); columns are looked up by name from the latest one. Until the first `#Fields:`, the
  * documented list of 33 fields is assumed. Values are URL-encoded; `-` is a missing value.
  */
-import { bytesOf, isFailed, isoTimestamp, type LineResult, orNull, rejection, secondsToMs, type SourceValue, statusOf, urlDecoded } from './record.js';
+import type { SourceFields } from './options.js';
+import {
+  bytesOf,
+  isFailed,
+  isoTimestamp,
+  type LineResult,
+  logRecord,
+  orNull,
+  rejection,
+  secondsToMs,
+  type SourceValue,
+  statusOf,
+  urlDecoded,
+} from './record.js';
 
 /** "Standard log file fields", Amazon CloudFront developer guide. */
 export const CLOUDFRONT_FIELDS = [
@@ -59,6 +72,8 @@ const columnsOf = (names: readonly string[]): Columns => {
 export class CloudFrontParser {
   private columns = columnsOf(CLOUDFRONT_FIELDS);
 
+  constructor(private readonly sourceFields: SourceFields = 'all') {}
+
   /**
    * One line → a record, `undefined` for a header line, or the reason it is rejected.
    * @example parser.parse('#Fields: date time c-ip'); parser.parse('2026-11-02\t10:00:00\t::1')
@@ -91,7 +106,7 @@ export class CloudFrontParser {
     const latencyMs = secondsToMs(this.value(values, 'time-taken'), 'time-taken');
     if (isFailed(latencyMs)) return latencyMs;
     const userAgent = this.value(values, 'cs(User-Agent)');
-    return {
+    const columns = {
       timestamp,
       client: this.value(values, 'c-ip'),
       method: this.value(values, 'cs-method'),
@@ -100,11 +115,11 @@ export class CloudFrontParser {
       bytes,
       latencyMs,
       userAgent: userAgent === null ? null : urlDecoded(userAgent),
-      fields: this.sourceFields(values),
     };
+    return logRecord(columns, this.sourceFields, () => this.namedFields(values));
   }
 
-  private sourceFields(values: readonly string[]): Record<string, SourceValue> {
+  private namedFields(values: readonly string[]): Record<string, SourceValue> {
     const named: Record<string, SourceValue> = {};
     this.columns.names.forEach((name, i) => {
       named[name] = orNull(values[i]);

@@ -26,8 +26,9 @@ export const undetectedReason = (line: string): string =>
 
 /** A new parser per file: the CloudFront one keeps the latest `#Fields:` list. */
 export const lineParser = (format: ConcreteFormat, options: AccessLogOptions): LineParser => {
-  if (format === 'alb') return parseAlbLine;
-  if (format === 'jsonl') return jsonLineParser(options.json, options.latencyUnit);
-  const cloudFront = new CloudFrontParser();
+  const { sourceFields } = options;
+  if (format === 'alb') return (line) => parseAlbLine(line, sourceFields);
+  if (format === 'jsonl') return jsonLineParser(options.json, options.latencyUnit, sourceFields);
+  const cloudFront = new CloudFrontParser(sourceFields);
   return (line) => cloudFront.parse(line);
 };

@@ -3,8 +3,8 @@
  * normalized record (`timestampField`, `statusField`, …). The timestamp is required: an ISO 8601
  * string with a zone, or a number of epoch milliseconds. The other fields may be missing.
  */
-import type { JsonFieldNames, LatencyUnit } from './options.js';
-import { isFailed, isoTimestamp, type LineRejection, type LineResult, pathOfTarget, rejection, type SourceValue } from './record.js';
+import type { JsonFieldNames, LatencyUnit, SourceFields } from './options.js';
+import { isFailed, isoTimestamp, type LineRejection, type LineResult, logRecord, pathOfTarget, rejection, type SourceValue } from './record.js';
 
 type JsonObject = Readonly<Record<string, SourceValue>>;
 
@@ -42,7 +42,7 @@ const isStatus = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 9
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
 const isDuration = (n: number): boolean => n >= 0;
 
-const toRecord = (object: JsonObject, names: JsonFieldNames, latencyUnit: LatencyUnit): LineResult => {
+const toRecord = (object: JsonObject, names: JsonFieldNames, latencyUnit: LatencyUnit, sourceFields: SourceFields): LineResult => {
   const timestamp = timestampOf(object[names.timestamp], names.timestamp);
   if (typeof timestamp !== 'string') return timestamp;
   const status = numberOf(object[names.status], names.status, isStatus, 'must be an HTTP status 0–999');
@@ -52,7 +52,7 @@ const toRecord = (object: JsonObject, names: JsonFieldNames, latencyUnit: Latenc
   const latency = numberOf(object[names.latency], names.latency, isDuration, `must be a non-negative number of ${latencyUnit}`);
   if (isFailed(latency)) return latency;
   const path = textOf(object[names.path]);
-  return {
+  const columns = {
     timestamp,
     client: textOf(object[names.client]),
     method: textOf(object[names.method]),
@@ -61,8 +61,8 @@ const toRecord = (object: JsonObject, names: JsonFieldNames, latencyUnit: Latenc
     bytes,
     latencyMs: latency === null || latencyUnit === 'ms' ? latency : Math.round(latency * 1e6) / 1e3,
     userAgent: textOf(object[names.userAgent]),
-    fields: object,
   };
+  return logRecord(columns, sourceFields, () => object);
 };
 
 /**
@@ -70,8 +70,8 @@ const toRecord = (object: JsonObject, names: JsonFieldNames, latencyUnit: Latenc
  * @example jsonLineParser(names, 'ms')('{"timestamp":"2026-11-02T10:00:00Z","status":200}')
  */
 export const jsonLineParser =
-  (names: JsonFieldNames, latencyUnit: LatencyUnit) =>
+  (names: JsonFieldNames, latencyUnit: LatencyUnit, sourceFields: SourceFields = 'all') =>
   (line: string): LineResult => {
     const parsed = parseObject(line);
-    return 'reason' in parsed ? parsed : toRecord(parsed.object, names, latencyUnit);
+    return 'reason' in parsed ? parsed : toRecord(parsed.object, names, latencyUnit, sourceFields);
   };

@@ -82,7 +82,7 @@ export class AccessLogTransform extends NdjsonBatchTransform {
   private useFormat(format: ConcreteFormat): LineParser {
     this.format = format;
     this.parser = lineParser(format, this.options);
-    this.alb = format === 'alb' ? new AlbNdjsonEncoder() : undefined;
+    this.alb = format === 'alb' ? new AlbNdjsonEncoder(this.options.sourceFields) : undefined;
     return this.parser;
   }
 

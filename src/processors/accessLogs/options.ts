@@ -10,6 +10,10 @@ export type LogFormat = (typeof logFormats)[number];
 const latencyUnits = ['ms', 's'] as const;
 export type LatencyUnit = (typeof latencyUnits)[number];
 
+const sourceFieldChoices = ['all', 'none'] as const;
+/** `all`: each record also carries the source's fields under their own names; `none`: the normalized columns only. */
+export type SourceFields = (typeof sourceFieldChoices)[number];
+
 /** Every cap has a default, so an unconfigured route can never exhaust memory or time. */
 const accessLogDefaults = {
   format: 'auto',
@@ -23,6 +27,8 @@ const accessLogDefaults = {
   /** Entries of the heavy-hitters tables: counts are exact for any key above 1/capacity of the lines. */
   topCapacity: 1000,
   gzipLevel: 1,
+  /** `none` writes 7 × fewer bytes (ALB) for half the CPU per GB; `all` keeps every source field for queries. */
+  sourceFields: 'all',
   /** JSON lines: the names of the fields that map to the normalized record. */
   timestampField: 'timestamp',
   statusField: 'status',
@@ -54,6 +60,7 @@ export interface AccessLogOptions {
   readonly maxLineLength: number;
   readonly topCapacity: number;
   readonly gzipLevel: number;
+  readonly sourceFields: SourceFields;
   readonly json: JsonFieldNames;
   readonly latencyUnit: LatencyUnit;
 }
@@ -63,6 +70,7 @@ export type AccessLogRouteOptions = Partial<Omit<AccessLogOptions, 'json'>> & { 
 
 const isFormat = (value: string): value is LogFormat => (logFormats as readonly string[]).includes(value);
 const isUnit = (value: string): value is LatencyUnit => (latencyUnits as readonly string[]).includes(value);
+const isSourceFields = (value: string): value is SourceFields => (sourceFieldChoices as readonly string[]).includes(value);
 const isFieldName = (value: string): value is string => value.length > 0 && value.length <= 256;
 
 const jsonFieldNames = (read: OptionReader): JsonFieldNames => {
@@ -91,6 +99,7 @@ export const parseAccessLogOptions = memoizeOptions((raw): AccessLogOptions => {
     maxLineLength: read.integer('maxLineLength', accessLogDefaults.maxLineLength, 1, 64 * MiB),
     topCapacity: read.integer('topCapacity', accessLogDefaults.topCapacity, 20, 100_000),
     gzipLevel: read.integer('gzipLevel', accessLogDefaults.gzipLevel, 1, 9),
+    sourceFields: read.string('sourceFields', accessLogDefaults.sourceFields, isSourceFields, `must be one of ${sourceFieldChoices.join(', ')}`),
     json: jsonFieldNames(read),
     latencyUnit: read.string('latencyUnit', accessLogDefaults.latencyUnit, isUnit, `must be one of ${latencyUnits.join(', ')}`),
   };

@@ -1,8 +1,11 @@
 /**
  * The normalized record every format maps to, so Athena, Glue or DuckDB read all of them the
- * same way: eight common columns, and the source's own fields under their own names in `fields`
- * (nested, so a JSON source field called `status` can't collide with the normalized one).
+ * same way: eight common columns, and (route option `sourceFields: 'all'`) the source's own
+ * fields under their own names in `fields` (nested, so a JSON source field called `status`
+ * can't collide with the normalized one).
  */
+import type { SourceFields } from './options.js';
+
 export type SourceValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 
 export interface LogRecord {
@@ -16,8 +19,15 @@ export interface LogRecord {
   readonly bytes: number | null;
   readonly latencyMs: number | null;
   readonly userAgent: string | null;
-  readonly fields: Readonly<Record<string, SourceValue>>;
+  /** Absent with `sourceFields: 'none'`. */
+  readonly fields?: Readonly<Record<string, SourceValue>>;
 }
+
+export type NormalizedColumns = Omit<LogRecord, 'fields'>;
+
+/** The record as the route's `sourceFields` wants it; `fields` is only built when kept. */
+export const logRecord = (columns: NormalizedColumns, sourceFields: SourceFields, fields: () => Readonly<Record<string, SourceValue>>): LogRecord =>
+  sourceFields === 'all' ? { ...columns, fields: fields() } : columns;
 
 /** A line that can't be used: the reason has the form `place: rule, value given`. */
 export interface LineRejection {

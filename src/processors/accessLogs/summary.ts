@@ -5,6 +5,7 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import { type HeavyHitter, SpaceSaving } from './heavyHitters.js';
 import type { LogRecord } from './record.js';
+import { TimeRange } from './timeRange.js';
 
 /** Relative accuracy 1%: a reported p99 of 200 ms means 198–202 ms. */
 const SKETCH_ACCURACY = 0.01;
@@ -50,8 +51,7 @@ export class SummaryBuilder {
   private readonly paths: SpaceSaving;
   private readonly clients: SpaceSaving;
   private bytesSent = 0;
-  private first: string | null = null;
-  private last: string | null = null;
+  private readonly times = new TimeRange();
 
   constructor(topCapacity: number) {
     this.paths = new SpaceSaving(topCapacity);
@@ -60,20 +60,23 @@ export class SummaryBuilder {
 
   /** @example builder.add(record); builder.summary(counts, 'alb') */
   add(record: LogRecord): void {
-    this.addRequest(record.timestamp, record.client, record.path, record.status, record.bytes, record.latencyMs);
+    this.times.addText(record.timestamp);
+    this.addRequest(record.client, record.path, record.status, record.bytes, record.latencyMs);
   }
 
-  /** The summary's part of a record, for callers that never build one (the ALB fast path). */
-  addRequest(timestamp: string, client: string | null, path: string | null, status: number | null, bytes: number | null, latencyMs: number | null): void {
+  /** A time with a 4-digit year, as epoch ms: the same as a record's `timestamp` of `new Date(ms).toISOString()`. */
+  addTimeMs(ms: number): void {
+    this.times.addFourDigitYearMs(ms);
+  }
+
+  /** The summary's part of a record but its time, for callers that never build one (the ALB fast path, with `addTimeMs`). */
+  addRequest(client: string | null, path: string | null, status: number | null, bytes: number | null, latencyMs: number | null): void {
     this.byClass[statusClassOf(status)]++;
     if (status !== null) this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
     this.bytesSent += bytes ?? 0;
     if (latencyMs !== null) this.latency.accept(latencyMs);
     if (path !== null) this.paths.add(path);
     if (client !== null) this.clients.add(client);
-    // Normalized ISO strings in UTC order as text does.
-    if (this.first === null || timestamp < this.first) this.first = timestamp;
-    if (this.last === null || timestamp > this.last) this.last = timestamp;
   }
 
   summary(counts: LineCounts, format: string | null): LogSummary {
@@ -91,7 +94,7 @@ export class SummaryBuilder {
       latencyMs: { count: this.latency.count, p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99) },
       topPaths: this.paths.top(TOP_ENTRIES),
       topClients: this.clients.top(TOP_ENTRIES),
-      timestamps: { first: this.first, last: this.last },
+      timestamps: { first: this.times.firstText, last: this.times.lastText },
     };
   }
 }

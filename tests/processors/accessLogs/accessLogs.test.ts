@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, RejectionError } from '../../../src/errors.js';
@@ -61,6 +61,24 @@ describe.each(Object.keys(expectedSummaries) as FixtureName[])('access-logs: the
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe.each(Object.keys(expectedSummaries) as FixtureName[])("access-logs: the %s fixture with sourceFields 'none'", (name) => {
+  const none = { ...OPTIONS[name], sourceFields: 'none' };
+
+  test('writes exactly the expected records: the eight normalized columns and nothing else', async () => {
+    const { sink } = await run(fixture(name), none);
+    const expected = fixture(name.replace(/\.[a-z]+$/, '.records-none.ndjson')).toString('utf8');
+    expect(gunzipSync(sink.body('records.ndjson.gz')).toString('utf8')).toBe(expected);
+  });
+
+  test("the records are the 'all' records without their fields, and the summary and rejects are the same", async () => {
+    const [all, { sink }] = await Promise.all([run(fixture(name), OPTIONS[name]), run(fixture(name), none)]);
+    const withoutFields = all.sink.ndjson('records.ndjson.gz').map((record) => ({ ...(record as object), fields: undefined }));
+    expect(sink.ndjson('records.ndjson.gz')).toStrictEqual(JSON.parse(JSON.stringify(withoutFields)));
+    expect(sink.ndjson('rejects.ndjson.gz')).toEqual(all.sink.ndjson('rejects.ndjson.gz'));
+    expect(summaryOf(sink)).toEqual(summaryOf(all.sink));
   });
 });
 

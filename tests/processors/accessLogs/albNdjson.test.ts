@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { albLine } from '../../../bench/processors/logsData.js';
 import { parseAlbLine } from '../../../src/processors/accessLogs/alb.js';
 import { AlbNdjsonEncoder } from '../../../src/processors/accessLogs/albNdjson.js';
+import type { SourceFields } from '../../../src/processors/accessLogs/options.js';
 import { isRejection, type LogRecord } from '../../../src/processors/accessLogs/record.js';
 import { SummaryBuilder } from '../../../src/processors/accessLogs/summary.js';
 
@@ -23,8 +24,8 @@ const fastPath = (encoder: AlbNdjsonEncoder, line: string): { ndjson: string; su
   return { ndjson: out.toString('utf8', 1, end), summary };
 };
 
-const generalPath = (line: string): { ndjson: string; summary: SummaryBuilder } | undefined => {
-  const record = parseAlbLine(line);
+const generalPath = (line: string, sourceFields: SourceFields = 'all'): { ndjson: string; summary: SummaryBuilder } | undefined => {
+  const record = parseAlbLine(line, sourceFields);
   if (record === undefined || isRejection(record)) return undefined;
   const summary = new SummaryBuilder(20);
   summary.add(record as LogRecord);
@@ -110,30 +111,33 @@ const albText = fc
   .map(([[...fields], separator, end]) => `${[...fields.slice(0, 14), ...(fields[14] as string[])].join(separator)}${end}`);
 
 describe('the ALB fast path', () => {
-  test('writes the bytes and summary of parseAlbLine + JSON.stringify, or declines the line', () => {
-    const encoder = new AlbNdjsonEncoder();
-    let taken = 0;
-    fc.assert(
-      fc.property(albText, (line) => {
-        const fast = fastPath(encoder, line);
-        if (fast === undefined) return;
-        taken++;
-        const general = generalPath(line);
-        expect(general, 'a line the fast path takes is valid').toBeDefined();
-        expect(fast.ndjson).toBe(general?.ndjson);
-        expect(fast.summary.summary(COUNTS, 'alb')).toEqual(general?.summary.summary(COUNTS, 'alb'));
-      }),
-      { numRuns: 3000 },
-    );
-    // The property means little if the fast path declined nearly everything.
-    expect(taken).toBeGreaterThan(150);
-  });
+  test.each(['all', 'none'] as const)(
+    'sourceFields %s: writes the bytes and summary of parseAlbLine + JSON.stringify, or declines the line',
+    (sourceFields) => {
+      const encoder = new AlbNdjsonEncoder(sourceFields);
+      let taken = 0;
+      fc.assert(
+        fc.property(albText, (line) => {
+          const fast = fastPath(encoder, line);
+          if (fast === undefined) return;
+          taken++;
+          const general = generalPath(line, sourceFields);
+          expect(general, 'a line the fast path takes is valid').toBeDefined();
+          expect(fast.ndjson).toBe(general?.ndjson);
+          expect(fast.summary.summary(COUNTS, 'alb')).toEqual(general?.summary.summary(COUNTS, 'alb'));
+        }),
+        { numRuns: 3000 },
+      );
+      // The property means little if the fast path declined nearly everything.
+      expect(taken).toBeGreaterThan(150);
+    },
+  );
 
-  test('takes every line of the benchmark log, with the same output', () => {
-    const encoder = new AlbNdjsonEncoder();
+  test.each(['all', 'none'] as const)('sourceFields %s: takes every line of the benchmark log, with the same output', (sourceFields) => {
+    const encoder = new AlbNdjsonEncoder(sourceFields);
     for (let i = 1; i <= 2000; i++) {
       const line = albLine(i).trimEnd();
-      expect(fastPath(encoder, line)?.ndjson).toBe(generalPath(line)?.ndjson);
+      expect(fastPath(encoder, line)?.ndjson).toBe(generalPath(line, sourceFields)?.ndjson);
     }
   });
 
