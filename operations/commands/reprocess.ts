@@ -48,14 +48,13 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
   if (only !== undefined) await loadProcessor(only); // an unknown name fails here, with the known ones
   const dryRun = options['dry-run'] === true;
   const currentVersions = new Map<string, Promise<string>>();
-  const currentVersion = (name: string) =>
-    currentVersions.get(name) ??
-    currentVersions
-      .set(
-        name,
-        loadProcessor(name).then((module) => module.version),
-      )
-      .get(name);
+  const currentVersion = (name: string): Promise<string> => {
+    const known = currentVersions.get(name);
+    if (known !== undefined) return known;
+    const loading = loadProcessor(name).then((module) => module.version);
+    currentVersions.set(name, loading);
+    return loading;
+  };
   const enqueuer = createEnqueuer(stage.sqs, {
     queueUrl: stage.outputs.QueueUrl,
     region: stage.region,
@@ -70,7 +69,7 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
   const isOlder = async (manifest: Manifest): Promise<boolean> => {
     const processor = manifest.processor;
     if (processor === null || (only !== undefined && processor.name !== only)) return false;
-    return compareVersions(processor.version, below ?? (await currentVersion(processor.name)) ?? '0') < 0;
+    return compareVersions(processor.version, below ?? (await currentVersion(processor.name))) < 0;
   };
   const isCurrent = async (manifest: Manifest): Promise<boolean> => {
     const { bucket, key, versionId } = manifest.source;
