@@ -1,6 +1,6 @@
 /**
  * The service: an upload bucket whose notifications feed a queue, a worker that turns each
- * uploaded file into results in a second bucket, a DLQ for what keeps failing, and alarms.
+ * uploaded file into results in a second bucket, a DLQ for what keeps failing, alarms and a dashboard.
  * Stage values come from `src/config/settings.ts` (+ `.env`); routing from `src/config/routes.ts`.
  */
 import type { AWS } from '@serverless/typescript';
@@ -14,15 +14,16 @@ import {
   QUEUE_POLICY_ID,
   RESULTS_ID,
   UPLOADS_ID,
-  alarmResources,
   dlqPolicy,
   queueConfigurations,
   bucketNamesFor,
   queuePolicy,
   resultsBucketName,
+  resultsLifecycleRules,
   uploadsBucketName,
   workerIamStatements,
 } from './infra/resources.js';
+import { alarmResources, dashboardResources } from './infra/monitoring.js';
 import { stageFromArgv } from './infra/stageFromArgv.js';
 
 loadDotEnv();
@@ -86,6 +87,8 @@ const configuration = {
       ...localStackEnvironment,
     },
     iam: { role: { statements: workerIamStatements(INBOX) } },
+    // X-Ray active tracing; osls adds xray:PutTraceSegments and xray:PutTelemetryRecords to the role.
+    ...(settings.tracing === 'on' ? { tracing: { lambda: true } } : {}),
   },
   // Lift would grant every function s3:* on both buckets and SendMessage on the queue.
   lift: { automaticPermissions: false },
@@ -102,7 +105,12 @@ const configuration = {
         },
       },
     },
-    [RESULTS_ID]: { type: 'storage', extensions: { bucket: { Properties: { BucketName: resultsBucketName } } } },
+    [RESULTS_ID]: {
+      type: 'storage',
+      // Appended to Lift's own rules (infra/resources.ts says why not through `extensions`).
+      lifecycleRules: resultsLifecycleRules(),
+      extensions: { bucket: { Properties: { BucketName: resultsBucketName } } },
+    },
     [QUEUE_ID]: {
       type: 'queue',
       worker: {
@@ -121,6 +129,9 @@ const configuration = {
       [QUEUE_POLICY_ID]: queuePolicy(),
       DeadLetterQueuePolicy: dlqPolicy(),
       ...alarmResources(settings),
+      // Not on local: LocalStack 4.14 has no resource provider for dashboards (it skips them with a
+      // warning that later releases will fail), and nothing there publishes the metrics shown.
+      ...(settings.stage === 'local' ? {} : dashboardResources(settings)),
     },
     Outputs: {
       UploadBucketName: { Value: `\${construct:${UPLOADS_ID}.bucketName}` },

@@ -1,9 +1,9 @@
 /**
  * CloudFormation that Lift's constructs do not cover: the S3 → SQS wiring, least-privilege
- * IAM and alarms. Every function here is pure: (settings, routes) → template fragment.
+ * IAM and the results bucket's housekeeping (alarms and dashboard: monitoring.ts). Every
+ * function here is pure: (settings, routes) → template fragment.
  */
-import { RESULT_PREFIXES } from '../src/storage/resultKeys.js';
-import type { StageSettings } from '../src/config/settings.js';
+import { RESULT_PREFIXES, SUPERSEDED_TAG } from '../src/storage/resultKeys.js';
 
 export const QUEUE_ID = 'jobs';
 export const UPLOADS_ID = 'uploads';
@@ -108,6 +108,30 @@ export const dlqPolicy = () => ({
   },
 });
 
+/** Where superseded outputs live (src/storage/resultKeys.ts: processed/<key>/<version>/<name>). */
+export const SUPERSEDED_PREFIX = 'processed/';
+
+/** Days a tagged output stays current before it expires (see `supersededOutputsRule`). */
+export const SUPERSEDED_EXPIRATION_DAYS = 7;
+
+/**
+ * Lifecycle rules for the results bucket, in Lift's `lifecycleRules` (appended to Lift's own:
+ * Intelligent-Tiering and noncurrent versions expiring after 30 days; an `extensions` override of
+ * `LifecycleConfiguration.Rules` would replace those, as Lift overrides arrays whole).
+ * - Outputs the worker tagged `superseded=true` expire after SUPERSEDED_EXPIRATION_DAYS: a week lets
+ *   a reader who fetched the previous manifest finish with its outputs, and leaves time to untag
+ *   (`s3api delete-object-tagging`) if a tagging bug ever marks live outputs. The bucket is
+ *   versioned, so expiring adds a delete marker and the data stays restorable for Lift's 30
+ *   noncurrent days: gone for good after 37 days.
+ * - Delete markers left alone once their noncurrent versions are gone are removed too (S3 keeps
+ *   them otherwise, one per expired output, and every listing of versions walks them).
+ * A manifest is never tagged (the worker may tag only processed/, see workerIamStatements).
+ */
+export const resultsLifecycleRules = () => [
+  { id: 'ExpireSupersededOutputs', prefix: SUPERSEDED_PREFIX, tagFilters: [SUPERSEDED_TAG], expirationInDays: SUPERSEDED_EXPIRATION_DAYS },
+  { id: 'RemoveExpiredOutputDeleteMarkers', prefix: SUPERSEDED_PREFIX, expiredObjectDeleteMarker: true },
+];
+
 /** `Fn::Join` lets the schema accept a Lift variable where an ARN is expected. */
 const bucket = (bucketArn: string) => ({ 'Fn::Join': ['', [bucketArn]] });
 const objects = (bucketArn: string, prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
@@ -142,100 +166,17 @@ export const workerIamStatements = (inbox: string) => [
     Resource: [objects(resultsArn, 'manifests/')],
   },
   {
+    // Housekeeping: the worker tags the outputs no current manifest references any more
+    // (SUPERSEDED_TAG), and resultsLifecycleRules expires them. Outputs only: a manifest is never tagged.
+    Sid: 'TagSupersededOutputs',
+    Effect: 'Allow',
+    Action: ['s3:PutObjectTagging'],
+    Resource: [objects(resultsArn, SUPERSEDED_PREFIX)],
+  },
+  {
     Sid: 'NotFoundInsteadOfAccessDenied',
     Effect: 'Allow',
     Action: ['s3:ListBucket'],
     Resource: [bucket(uploadsArn), bucket(resultsArn)],
   },
 ];
-
-const queueName = (arn: string) => ({ 'Fn::Select': [5, { 'Fn::Split': [':', arn] }] });
-
-/**
- * The alarm topic's policy: only CloudWatch alarms of this account and region may publish, and
- * only over TLS. It replaces SNS's default policy, so CloudWatch needs its own Allow.
- */
-export const alarmTopicPolicy = () => ({
-  Type: 'AWS::SNS::TopicPolicy',
-  Properties: {
-    Topics: [{ Ref: 'AlarmTopic' }],
-    PolicyDocument: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'AllowAlarmsOfThisAccount',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: { Ref: 'AlarmTopic' },
-          Condition: {
-            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' } },
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          },
-        },
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 'sns:Publish',
-          Resource: { Ref: 'AlarmTopic' },
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
-    },
-  },
-});
-
-/**
- * Alarms on the DLQ (anything there is a file that needs a human) and on the age of the
- * oldest message (the worker is falling behind or failing), to a topic that is TLS-only but
- * not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed key
- * (alias/aws/sns), and a customer-managed key that admits CloudWatch costs $1 a month per
- * stage to protect alarm names and metric values (tests/infra/lint/suppressions.json, CKV_AWS_26).
- */
-export const alarmResources = (settings: StageSettings) => ({
-  AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'File processor alarms' } },
-  AlarmTopicPolicy: alarmTopicPolicy(),
-  ...(settings.alarmEmail === undefined
-    ? {}
-    : {
-        AlarmEmailSubscription: {
-          Type: 'AWS::SNS::Subscription',
-          Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: settings.alarmEmail },
-        },
-      }),
-  DeadLetterQueueDepthAlarm: {
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmDescription: 'Messages in the dead-letter queue: files that failed every retry',
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: queueName(dlqArn) }],
-      Statistic: 'Maximum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
-      OKActions: [{ Ref: 'AlarmTopic' }],
-    },
-  },
-  OldestMessageAgeAlarm: {
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmDescription: `Oldest message waited more than ${settings.oldestMessageAlarmSeconds} s: the worker is behind or failing`,
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [{ Name: 'QueueName', Value: queueName(queueArn) }],
-      Statistic: 'Maximum',
-      Period: 60,
-      EvaluationPeriods: 5,
-      Threshold: settings.oldestMessageAlarmSeconds,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
-      OKActions: [{ Ref: 'AlarmTopic' }],
-    },
-  },
-});

@@ -4,18 +4,28 @@
  * `runtime.ts` reads it back at cold start.
  */
 import { BUCKET_VARIABLES, WORKER_SETTINGS } from '../src/config/runtime.js';
-import { SERVICE } from './service.js';
+import { SERVICE, stackNameFor } from './service.js';
 import { SETTINGS, type StageSettings } from '../src/config/settings.js';
 
-/** A 16 MiB young generation keeps RSS flat on GiB-sized files (docs/benchmarks.md). */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=16';
+/**
+ * A 16 MiB young generation keeps RSS flat on GiB-sized files. No `--enable-source-maps`: it
+ * parses the whole map at every cold start (+20 ms); src/observability.ts maps a stack only when
+ * one is formatted (docs/benchmarks.md).
+ */
+export const LAMBDA_NODE_OPTIONS = '--max-semi-space-size=16';
 
 export interface WorkerBuckets<Name> {
   readonly uploads: Name;
   readonly results: Name;
 }
 
-type WorkerSettings = Pick<StageSettings, (typeof WORKER_SETTINGS)[number] | 'logLevel'>;
+type WorkerSettings = Pick<StageSettings, (typeof WORKER_SETTINGS)[number] | 'stage' | 'logLevel' | 'tracing'>;
+
+/**
+ * The worker's EMF metrics namespace: one per stage, so that dev and prod in one account and
+ * region keep their counters (and dashboards and alarms) apart.
+ */
+export const metricsNamespaceFor = (stage: string): string => stackNameFor(stage);
 
 /**
  * Bucket names are CloudFormation references when deploying and plain names locally.
@@ -27,6 +37,8 @@ export const workerEnvironment = <Name>(settings: WorkerSettings, buckets: Worke
   [BUCKET_VARIABLES.results]: buckets.results,
   ...Object.fromEntries(WORKER_SETTINGS.map((key) => [SETTINGS[key].env, String(settings[key])])),
   POWERTOOLS_SERVICE_NAME: SERVICE,
-  POWERTOOLS_METRICS_NAMESPACE: SERVICE,
+  POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceFor(settings.stage),
   POWERTOOLS_LOG_LEVEL: settings.logLevel,
+  // The worker opens X-Ray segments (Powertools Tracer) only where the function traces (provider.tracing).
+  [SETTINGS.tracing.env]: settings.tracing,
 });

@@ -13,6 +13,7 @@ export type Stage = (typeof STAGES)[number];
 
 export const ARCHITECTURES = ['arm64', 'x86_64'] as const;
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export const SWITCH = ['on', 'off'] as const;
 
 const MiB = 1024 * 1024;
 
@@ -36,7 +37,10 @@ export const SETTINGS = {
   architecture: { env: 'LAMBDA_ARCHITECTURE', rule: oneOf(ARCHITECTURES), defaults: { dev: 'x86_64', prod: 'arm64', local: 'x86_64' } },
   memorySize: { env: 'LAMBDA_MEMORY_MB', rule: integer(128, 10_240), defaults: { dev: 1024, prod: 2048, local: 1024 } },
   // Lambda's maximum; with Lift's 6 × timeout rule the queue's visibility timeout stays within SQS's 12 h.
-  workerTimeoutSeconds: { env: 'WORKER_TIMEOUT_SECONDS', rule: integer(1, 900), defaults: { dev: 60, prod: 120, local: 30 } },
+  // local: 10 s makes a retry come back after 61 s and a poison file reach the DLQ in about 5 min
+  // (30 s took 181 s and 15 min); the integration tests process their files with 1 s. Larger local
+  // files need more: at ~30 MB/s of CSV ETL (docs/benchmarks.md), 10 s is about 250 MB per batch.
+  workerTimeoutSeconds: { env: 'WORKER_TIMEOUT_SECONDS', rule: integer(1, 900), defaults: { dev: 60, prod: 120, local: 10 } },
   batchSize: { env: 'BATCH_SIZE', rule: integer(1, 10_000), defaults: { dev: 10, prod: 10, local: 10 } },
   batchingWindowSeconds: { env: 'BATCHING_WINDOW_SECONDS', rule: integer(0, 300), defaults: { dev: 0, prod: 5, local: 1 } },
   maxConcurrency: { env: 'MAX_CONCURRENCY', rule: integer(2, 1000), defaults: { dev: 5, prod: 50, local: 2 } },
@@ -48,6 +52,13 @@ export const SETTINGS = {
   maxObjectBytes: { env: 'MAX_OBJECT_BYTES', rule: integer(1, 5 * 1024 ** 4), defaults: { dev: 2048 * MiB, prod: 2048 * MiB, local: 512 * MiB } },
   // CloudWatch's 1-minute period to SQS's 14-day retention.
   oldestMessageAlarmSeconds: { env: 'ALARM_OLDEST_MESSAGE_SECONDS', rule: integer(60, 1_209_600), defaults: { dev: 3600, prod: 600, local: 3600 } },
+  // Invocations that failed as a whole (timeout, crash, out of memory) in 5 minutes; the chain itself
+  // turns every per-file failure into a partial batch response, so any error is worth a look.
+  workerErrorsAlarmCount: { env: 'ALARM_WORKER_ERRORS', rule: integer(0, 1_000_000), defaults: { dev: 0, prod: 0, local: 0 } },
+  // Throttled invocations in 5 minutes: each one hands a batch back to the queue, a receive closer to the DLQ.
+  workerThrottlesAlarmCount: { env: 'ALARM_WORKER_THROTTLES', rule: integer(0, 1_000_000), defaults: { dev: 0, prod: 0, local: 0 } },
+  // Share of the files finished in 15 minutes (processed + rejected) that were rejected.
+  rejectedAlarmPercent: { env: 'ALARM_REJECTED_PERCENT', rule: integer(1, 100), defaults: { dev: 50, prod: 10, local: 50 } },
   alarmEmail: {
     env: 'ALARM_EMAIL',
     rule: text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address'),
@@ -55,6 +66,8 @@ export const SETTINGS = {
     optional: true,
   },
   logLevel: { env: 'LOG_LEVEL', rule: oneOf(LOG_LEVELS), defaults: { dev: 'INFO', prod: 'INFO', local: 'DEBUG' } },
+  // X-Ray active tracing of the worker (Powertools Tracer); LocalStack without Lambda has no X-Ray.
+  tracing: { env: 'TRACING', rule: oneOf(SWITCH), defaults: { dev: 'on', prod: 'on', local: 'off' } },
 } as const;
 
 type Schema = typeof SETTINGS;

@@ -15,9 +15,26 @@ describe('loadStageSettings: defaults', () => {
   test.each([
     { stage: 'dev', architecture: 'x86_64', memorySize: 1024, workerTimeoutSeconds: 60, alarmEmail: undefined },
     { stage: 'prod', architecture: 'arm64', memorySize: 2048, workerTimeoutSeconds: 120, alarmEmail: 'ops@example.com' },
-    { stage: 'local', architecture: 'x86_64', memorySize: 1024, workerTimeoutSeconds: 30, alarmEmail: undefined },
+    { stage: 'local', architecture: 'x86_64', memorySize: 1024, workerTimeoutSeconds: 10, alarmEmail: undefined },
   ] as const)('$stage: architecture $architecture, $memorySize MB, timeout $workerTimeoutSeconds s', ({ stage, ...expected }) => {
     expect(loadStageSettings(stage, stage === 'prod' ? PROD_ENV : {})).toMatchObject(expected);
+  });
+
+  test.each([
+    { stage: 'dev', tracing: 'on' },
+    { stage: 'prod', tracing: 'on' },
+    // LocalStack without Lambda has no X-Ray to send segments to.
+    { stage: 'local', tracing: 'off' },
+  ] as const)('$stage: tracing $tracing', ({ stage, tracing }) => {
+    expect(loadStageSettings(stage, stage === 'prod' ? PROD_ENV : {}).tracing).toBe(tracing);
+  });
+
+  test("local: a failed file is back within about a minute and a poison file in the DLQ within about 5, on AWS's rules", () => {
+    const settings = loadStageSettings('local', {});
+    expect(settings.maxReceives).toBeGreaterThanOrEqual(5);
+    expect(visibilityTimeoutSeconds(settings)).toBe(6 * settings.workerTimeoutSeconds + settings.batchingWindowSeconds);
+    expect(visibilityTimeoutSeconds(settings)).toBeLessThanOrEqual(61);
+    expect(settings.maxReceives * visibilityTimeoutSeconds(settings)).toBeLessThanOrEqual(5 * 61);
   });
 
   test('a variable overrides the default; an empty value means unset', () => {
@@ -48,6 +65,11 @@ describe('loadStageSettings: bad configuration gets a clear error', () => {
     { name: 'malformed region (it goes into bucket names)', env: { AWS_REGION: 'Europe West' }, variable: 'AWS_REGION', value: 'Europe West' },
     { name: 'record concurrency above 64', env: { RECORD_CONCURRENCY: '65' }, variable: 'RECORD_CONCURRENCY', value: '65' },
     { name: 'malformed e-mail', env: { ALARM_EMAIL: 'ops-at-example.com' }, variable: 'ALARM_EMAIL', value: 'ops-at-example.com' },
+    { name: 'tracing other than on/off', env: { TRACING: 'true' }, variable: 'TRACING', value: 'true' },
+    { name: 'rejected-ratio alarm at 0 %', env: { ALARM_REJECTED_PERCENT: '0' }, variable: 'ALARM_REJECTED_PERCENT', value: '0' },
+    { name: 'rejected-ratio alarm above 100 %', env: { ALARM_REJECTED_PERCENT: '101' }, variable: 'ALARM_REJECTED_PERCENT', value: '101' },
+    { name: 'negative worker-errors alarm', env: { ALARM_WORKER_ERRORS: '-1' }, variable: 'ALARM_WORKER_ERRORS', value: '-1' },
+    { name: 'fractional worker-throttles alarm', env: { ALARM_WORKER_THROTTLES: '0.5' }, variable: 'ALARM_WORKER_THROTTLES', value: '0.5' },
   ])('$name', ({ env, variable, value }) => rejects('dev', env, variable, value));
 
   test.each(['abc', '1.5', '-3', '1e3', '0x10', '10 s', '١٠'])('bad integer %j for BATCH_SIZE', (raw) =>

@@ -24,6 +24,11 @@ const NOT_RECORDED: readonly { readonly action: string; readonly reason: string 
   { action: 'logs:TagResource', reason: 'osls tags the log group it creates for the function' },
   { action: 'logs:PutLogEvents', reason: 'the Lambda runtime writes the function logs, not our code' },
   { action: 's3:AbortMultipartUpload', reason: 'lib-storage aborts a multipart upload that failed half-way; no integration test breaks S3 mid-upload' },
+  {
+    action: 'xray:PutTraceSegments',
+    reason: "osls's grant for active tracing (TRACING=on): Lambda's X-Ray daemon sends the segments the Tracer writes to it over UDP",
+  },
+  { action: 'xray:PutTelemetryRecords', reason: "osls's grant for active tracing (TRACING=on): the X-Ray daemon's own telemetry, not an SDK call of ours" },
 ];
 
 const stages = new Map<string, StagePolicies>();
@@ -124,10 +129,31 @@ describe.each(STAGES)('%s: what must never be possible is denied', (stageName) =
     { name: 'deleting a result', action: 's3:DeleteObject', bucket: 'results', key: 'processed/incoming/orders/a.csv/v1/rows.ndjson.gz' },
     { name: 'writing outside the results layout', action: 's3:PutObject', bucket: 'results', key: 'other/a.json' },
     { name: 'reading results other than manifests', action: 's3:GetObject', bucket: 'results', key: 'processed/incoming/orders/a.csv/v1/rows.ndjson.gz' },
+    {
+      name: 'tagging a manifest (only outputs may be marked superseded)',
+      action: 's3:PutObjectTagging',
+      bucket: 'results',
+      key: 'manifests/incoming/orders/a.csv.json',
+    },
+    { name: 'tagging outside processed/', action: 's3:PutObjectTagging', bucket: 'results', key: 'other/a.json' },
+    { name: 'tagging an upload', action: 's3:PutObjectTagging', bucket: 'uploads', key: `${INBOX}orders/a.csv` },
+    {
+      name: 'tagging one version of an output (VersionId)',
+      action: 's3:PutObjectVersionTagging',
+      bucket: 'results',
+      key: 'processed/incoming/orders/a.csv/v1/rows.ndjson.gz',
+    },
+    { name: 'removing an output tag', action: 's3:DeleteObjectTagging', bucket: 'results', key: 'processed/incoming/orders/a.csv/v1/rows.ndjson.gz' },
   ] as const)('worker: $name ($action)', async ({ action, bucket, key }) => {
     const stage = get(stageName);
     const name = bucket === 'uploads' ? stage.resources.uploadsBucket : stage.resources.resultsBucket;
     expect(await decide(stage, workerCaller(stage), { action, resource: object(name, key), context: secure, because: '' })).not.toBe('Allowed');
+  });
+
+  test('worker: tagging the current version of an output as superseded is allowed (the lifecycle rule expires it)', async () => {
+    const stage = get(stageName);
+    const output = object(stage.resources.resultsBucket, 'processed/incoming/orders/a.csv/v1/rows.ndjson.gz');
+    expect(await decide(stage, workerCaller(stage), { action: 's3:PutObjectTagging', resource: output, context: secure, because: '' })).toBe('Allowed');
   });
 
   test('worker: sending to the queue or reading the DLQ (Lift automatic permissions are off)', async () => {

@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { INBOX, routes } from '../../src/config/routes.js';
 import { type Stage, type StageSettings, loadStageSettings } from '../../src/config/settings.js';
 import { workerEnvironment } from '../../infra/workerEnvironment.js';
+import { SUPERSEDED_EXPIRATION_DAYS, SUPERSEDED_PREFIX } from '../../infra/resources.js';
+import { SUPERSEDED_TAG } from '../../src/storage/resultKeys.js';
 import { PROJECT_ROOT } from '../helpers/sls.js';
 import {
   type CfnTemplate,
@@ -279,6 +281,12 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
       ]);
     });
 
+    test('s3:PutObjectTagging only on the results bucket under processed/ (superseded outputs; a manifest is never tagged)', () => {
+      const { ids } = get(stage);
+      expect(scopesOf(stage, 's3:PutObjectTagging')).toEqual([{ bucket: ids.results, path: `/${SUPERSEDED_PREFIX}*` }]);
+      expect(SUPERSEDED_PREFIX).toBe('processed/');
+    });
+
     test('reads of the results bucket are limited to manifests/ (idempotency check)', () => {
       const { ids } = get(stage);
       const resultReads = [...scopesOf(stage, 's3:GetObject'), ...scopesOf(stage, 's3:GetObjectVersion')].filter(
@@ -290,7 +298,7 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
     test('only the S3 actions the worker needs, and Lift automatic permissions are off (no sqs:SendMessage)', () => {
       const actions = new Set(iamStatements(get(stage).template).flatMap(actionsOf));
       const s3Actions = [...actions].filter((action) => action.startsWith('s3:')).sort();
-      expect(s3Actions).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+      expect(s3Actions).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
       expect([...actions].filter((action) => action.startsWith('sqs:')).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
     });
   });
@@ -316,6 +324,45 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
         Resource: expect.arrayContaining([getAtt(bucketId), { 'Fn::Join': ['', [getAtt(bucketId), '/*']] }]),
       }),
     );
+  });
+
+  describe('results bucket lifecycle', () => {
+    const rulesOf = (bucketId: string) => {
+      const configuration = get(stage).template.Resources[bucketId]?.Properties?.LifecycleConfiguration;
+      return isObject(configuration) ? asList(configuration.Rules).filter(isObject) : [];
+    };
+
+    test("Lift's rules stay: Intelligent-Tiering from day 0, noncurrent versions expire after 30 days", () => {
+      const { ids } = get(stage);
+      expect(rulesOf(ids.results)).toEqual(
+        expect.arrayContaining([
+          { Status: 'Enabled', Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }] },
+          { Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+        ]),
+      );
+    });
+
+    test(`outputs tagged superseded=true under processed/ expire after ${SUPERSEDED_EXPIRATION_DAYS} days; their delete markers go once alone`, () => {
+      const { ids } = get(stage);
+      expect(SUPERSEDED_TAG).toEqual({ Key: 'superseded', Value: 'true' });
+      expect(rulesOf(ids.results)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Status: 'Enabled', Prefix: 'processed/', TagFilters: [SUPERSEDED_TAG], ExpirationInDays: SUPERSEDED_EXPIRATION_DAYS }),
+          expect.objectContaining({ Status: 'Enabled', Prefix: 'processed/', ExpiredObjectDeleteMarker: true }),
+        ]),
+      );
+      expect(rulesOf(ids.results)).toHaveLength(4);
+    });
+
+    test('no rule expires a current object unless it is a tagged output: manifests and untagged outputs stay', () => {
+      const { ids } = get(stage);
+      const expiring = [ids.uploads, ids.results].flatMap((bucketId) =>
+        rulesOf(bucketId)
+          .filter((rule) => rule.ExpirationInDays !== undefined || rule.ExpirationDate !== undefined)
+          .map((rule) => ({ bucketId, prefix: rule.Prefix, tags: rule.TagFilters })),
+      );
+      expect(expiring).toEqual([{ bucketId: ids.results, prefix: 'processed/', tags: [SUPERSEDED_TAG] }]);
+    });
   });
 
   test.each(['queue', 'dlq'] as const)('%s: SSE-SQS encryption', (queue) => {

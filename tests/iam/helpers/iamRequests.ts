@@ -25,6 +25,8 @@ const ACTIONS: Readonly<Record<string, Mapping>> = {
   UploadPartCommand: () => 's3:PutObject',
   CompleteMultipartUploadCommand: () => 's3:PutObject',
   AbortMultipartUploadCommand: () => 's3:AbortMultipartUpload',
+  // Tagging a version (VersionId) is its own action, which the worker is not granted.
+  PutObjectTaggingCommand: (call) => (call.versionId === undefined ? 's3:PutObjectTagging' : 's3:PutObjectVersionTagging'),
   ListObjectsV2Command: () => 's3:ListBucket',
   ListObjectVersionsCommand: () => 's3:ListBucketVersions',
   ReceiveMessageCommand: () => 'sqs:ReceiveMessage',
