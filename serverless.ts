@@ -153,8 +153,9 @@ const configuration = {
       // One work folder per stage, so packaging dev and deploying local at once don't collide.
       outputWorkFolder: `.esbuild/${settings.stage}`,
       // sharp ships a native binary per platform: installed by the packager, not bundled,
-      // for the worker's architecture rather than the machine that packages it.
-      external: ['sharp'],
+      // for the worker's architecture rather than the machine that packages it. The Tracer is
+      // loaded only when TRACING=on: bundled, its X-Ray SDK would be parsed at every cold start.
+      external: ['sharp', '@aws-lambda-powertools/tracer'],
       // serverless-esbuild's `npm prune` re-selects the host's binaries, so this runs after it.
       packagerOptions: { scripts: [`npm install --no-audit --no-fund ${sharpTarget}`] },
       // `sls offline` bundles once at start: a rebuild on every file change would terminate the

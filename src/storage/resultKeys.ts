@@ -3,12 +3,13 @@
  *   manifests/<input key>.json                          one per input object, written last
  *   manifests/_unmapped/<sha256 of bucket/key>.json     the rejection of a key that cannot be mapped
  *   processed/<input key>/<version>/<output name>       outputs of that object version
+ *   failures/<input key>.json                           why a version failed its last receive (then the DLQ)
  * Every other key here is derived from an input key that `unsafeKeyReason` accepted.
  */
 import { createHash } from 'node:crypto';
 import type { SourceObject } from '../types.js';
 
-export const RESULT_PREFIXES = ['manifests/', 'processed/'] as const;
+export const RESULT_PREFIXES = ['manifests/', 'processed/', 'failures/'] as const;
 
 /** S3 keys are at most 1024 bytes; leave room for the prefixes, version and output name. */
 export const MAX_INPUT_KEY_BYTES = 800;

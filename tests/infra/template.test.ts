@@ -254,15 +254,16 @@ describe.each(STAGES)('packaged template for %s', (stage) => {
         .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
         .flatMap((statement) => asList(statement.Resource).map((resource) => bucketScope(resource) ?? { unrecognised: resource }));
 
-    test('s3:PutObject only on the results bucket, under processed/ and manifests/', () => {
+    test('s3:PutObject only on the results bucket, under processed/, manifests/ and failures/', () => {
       const { ids } = get(stage);
       expect(scopesOf(stage, 's3:PutObject')).toEqual(
         expect.arrayContaining([
           { bucket: ids.results, path: '/processed/*' },
           { bucket: ids.results, path: '/manifests/*' },
+          { bucket: ids.results, path: '/failures/*' },
         ]),
       );
-      expect(scopesOf(stage, 's3:PutObject')).toHaveLength(2);
+      expect(scopesOf(stage, 's3:PutObject')).toHaveLength(3);
     });
 
     test.each(['s3:GetObject', 's3:GetObjectVersion'])('%s on the upload bucket only under the inbox', (action) => {
