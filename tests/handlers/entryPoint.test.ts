@@ -18,7 +18,8 @@ afterEach(() => {
 
 test.each(['off', 'on'])('with TRACING=%s the worker acknowledges the s3:TestEvent', async (tracing) => {
   const environment = workerEnvironment(loadStageSettings('dev', {}), { uploads: 'uploads', results: 'results' });
-  for (const [name, value] of Object.entries({ ...environment, TRACING: tracing })) vi.stubEnv(name, String(value));
+  // SILENT: test output shows tests, not the worker's log lines.
+  for (const [name, value] of Object.entries({ ...environment, TRACING: tracing, POWERTOOLS_LOG_LEVEL: 'SILENT' })) vi.stubEnv(name, String(value));
   const { handler } = await import('../../src/handlers/worker.js');
   const event: SQSEvent = sqsEvent(sqsRecordFactory(TEST_EVENT_BODY, { messageId: 'test-event' }));
   await expect(handler(event, context as never)).resolves.toEqual({ batchItemFailures: [] });
