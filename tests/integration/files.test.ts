@@ -121,12 +121,14 @@ describe('files:status', () => {
 
   test('a file whose message reached the DLQ shows the error of its last receive', async () => {
     const key = `incoming/orders/status-${runId()}/always-fails.csv`;
+    // Only this file's message may end in the DLQ while the worker runs.
+    await purge(stack.DeadLetterQueueUrl);
     await put(key);
-    const failing = flakyProcessor(await loadProcessor('csv-to-ndjson'), () => Number.POSITIVE_INFINITY);
+    const failing = flakyProcessor(await loadProcessor('csv-to-ndjson'), (failingKey) => (failingKey === key ? Number.POSITIVE_INFINITY : 0));
     const worker = await startWorker({ stack, routes: routesWith('flaky'), loadProcessor: async () => failing });
     await worker.runUntil(
       'the message in the DLQ',
-      async () => (failing.attempts.get(key) ?? 0) >= settings.maxReceives && (await visible(stack.DeadLetterQueueUrl)) > 0,
+      async () => (failing.attempts.get(key) ?? 0) >= settings.maxReceives && (await visible(stack.DeadLetterQueueUrl)) === 1,
       120_000,
     );
 
