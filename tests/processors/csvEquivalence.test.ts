@@ -8,9 +8,13 @@ import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { variedOrdersCsv } from '../../bench/processors/data.js';
+import { byteConverterFor } from '../../src/processors/csv/byteConverters.js';
+import { ByteOutput } from '../../src/processors/csv/byteOutput.js';
 import { CsvEtl } from '../../src/processors/csv/etlTransform.js';
 import { parseCsvOptions } from '../../src/processors/csv/options.js';
 import type { OpenRejects } from '../../src/processors/ndjsonBatches.js';
+import { converterFor } from '../../src/processors/schemas/convert.js';
+import type { Column } from '../../src/processors/schemas/types.js';
 import { chunkedStream } from '../helpers/processorRun.js';
 import { ReferenceCsvEtl } from './reference/csvEtl.js';
 
@@ -193,5 +197,81 @@ describe('byte-level CSV ETL against the string ETL it replaced', () => {
       }),
       { numRuns: size > 1024 ** 2 ? 3 : 10 },
     );
+  });
+});
+
+/** What the byte converter writes for `value` (given as `raw`, `""`-escaped when `pairs`), or undefined when it leaves the value to the string one. */
+const fromBytes = (column: Column, raw: string, pairs = false): string | undefined => {
+  const out = new ByteOutput();
+  out.pos = 3; // not at 0, to catch writes that assume it
+  const bytes = Buffer.from(`,${raw},`);
+  const ascii = Buffer.from(raw).every((byte) => byte < 0x80);
+  const written = byteConverterFor(column)(bytes, 1, bytes.length - 1, out, ascii, pairs);
+  if (!written) {
+    expect(out.pos).toBe(3);
+    return undefined;
+  }
+  return out.buffer.toString('utf8', 3, out.pos);
+};
+
+/** A byte converter may decline a value, but what it writes must be what the string converter writes. */
+const sameAsString = (column: Column, value: string, pairs = false): void => {
+  const written = fromBytes(column, pairs ? value.replaceAll('"', '""') : value, pairs);
+  if (written !== undefined) expect(written).toBe(converterFor(column)(value));
+};
+
+describe('byte converters against the string converters', () => {
+  const two = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
+  const datetime = fc
+    .record({
+      year: fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 1, 1999, 2000, 2024, 2100, 9999)),
+      month: two(0, 13),
+      day: two(0, 32),
+      hour: two(0, 25),
+      minute: two(0, 60),
+      second: fc.option(two(0, 61)),
+      fraction: fc.option(fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: 11 })),
+      zone: fc.oneof(
+        fc.constant('Z'),
+        fc.tuple(fc.constantFrom('+', '-'), two(0, 25), two(0, 61)).map(([s, h, m]) => `${s}${h}:${m}`),
+        fc.constantFrom('', 'z', '+0200', '+02', ' Z', 'Z '),
+      ),
+    })
+    .map(({ year, month, day, hour, minute, second, fraction, zone }) => {
+      const seconds = second === null ? '' : `:${second}${fraction === null ? '' : `.${fraction}`}`;
+      return `${String(year).padStart(4, '0')}-${month}-${day}T${hour}:${minute}${seconds}${zone}`;
+    });
+
+  test('date-times, with any zone offset, normalized to UTC exactly as Date.parse + toISOString do', () => {
+    fc.assert(
+      fc.property(datetime, (value) => sameAsString({ name: 'at', type: 'datetime' }, value)),
+      { numRuns: 20_000 },
+    );
+    for (const value of [
+      '2026-03-01T00:10:00+00:30',
+      '2024-03-01T00:10:00+00:30',
+      '2026-12-31T23:10:00-01:00',
+      '2026-01-01T00:00:00.1+01:00',
+      '2026-01-01T00:00+23:59',
+    ]) {
+      expect(fromBytes({ name: 'at', type: 'datetime' }, value)).toBe(converterFor({ name: 'at', type: 'datetime' })(value));
+    }
+  });
+
+  test('strings: unicode copied as bytes, quotes, backslashes and control characters escaped as JSON.stringify does, `""` unescaped', () => {
+    const units = ['a', ' ', 'é', '日', '😀', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f', '\u2028', '/'];
+    const value = fc.string({ unit: fc.constantFrom(...units), minLength: 1, maxLength: 12 });
+    const columns: Column[] = [
+      { name: 's', type: 'string' },
+      { name: 's', type: 'string', maxLength: 5 },
+      { name: 's', type: 'string', pattern: /^[a "]+$/ },
+    ];
+    fc.assert(
+      fc.property(value, fc.constantFrom(...columns), fc.boolean(), (text, column, pairs) => sameAsString(column, text, pairs)),
+      { numRuns: 5_000 },
+    );
+    expect(fromBytes({ name: 's', type: 'string' }, 'say ""hi""\n', true)).toBe('"say \\"hi\\"\\n"');
+    expect(fromBytes({ name: 's', type: 'string', maxLength: 3 }, '日本語')).toBe('"日本語"');
+    expect(fromBytes({ name: 's', type: 'string', maxLength: 3 }, '日本語x')).toBeUndefined();
   });
 });

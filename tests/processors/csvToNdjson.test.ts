@@ -161,6 +161,24 @@ describe('csv-to-ndjson: rejected rows', () => {
     );
   });
 
+  test('past maxRejectedRows bad rows the file is rejected, naming the one too many and the option', async () => {
+    const csv = ordersCsv([{}, { quantity: 'x' }, {}, { quantity: 'y' }, { quantity: 'z' }]);
+    const { summary } = await run(csv, { schema: 'orders', maxRejectRatio: 1, maxRejectedRows: 3 });
+    expect(summary.counts).toEqual({ rowsIn: 5, rowsOut: 2, rowsRejected: 3 });
+    await expect(run(csv, { schema: 'orders', maxRejectRatio: 1, maxRejectedRows: 2 })).rejects.toThrow(
+      new RejectionError(
+        "csv rows: rejected rows must be at most 2 per file, more given (row 5, line 6: quantity: must be an integer between 1 and 100000, 'z' given); the route option maxRejectedRows raises the cap",
+      ),
+    );
+  });
+
+  test('by default a file of bad rows is rejected at the 100,001st, not copied to rejects whole', async () => {
+    const csv = `${ordersHeader()}\n${'x\n'.repeat(200_000)}`;
+    await expect(run(csv, { schema: 'orders', maxRejectRatio: 1 })).rejects.toThrow(
+      'csv rows: rejected rows must be at most 100000 per file, more given (row 100001, line 100002: row: must have 10 fields like the header, 1 given)',
+    );
+  });
+
   test('the default maxRejectRatio is 0: the first bad row rejects the file, with its reason', async () => {
     await expect(run(ordersCsv([{}, { currency: 'euro' }, {}]), { schema: 'orders' })).rejects.toThrow(
       "csv rows: reject ratio must be at most 0, a bad row given (row 2, line 3: currency: must be a string matching /^[A-Z]{3}$/, 'euro' given)",

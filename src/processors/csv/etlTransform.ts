@@ -40,7 +40,7 @@ export class CsvEtl extends NdjsonBatchTransform {
     private readonly options: CsvOptions,
     openRejects: OpenRejects,
   ) {
-    super(openRejects);
+    super(openRejects, { max: options.maxRejectedRows, place: 'csv rows', unit: 'rows', option: 'maxRejectedRows' });
     this.reader = new CsvReader(options, (record) => this.onRecord(record));
   }
 
@@ -110,7 +110,7 @@ export class CsvEtl extends NdjsonBatchTransform {
       throw new RejectionError(`csv rows: reject ratio must be at most 0, a bad row given (row ${row}, line ${record.line}: ${reason})`);
     }
     this.counts.rowsRejected++;
-    this.rejectLine(`${JSON.stringify({ row, line: record.line, reason, fields: record.texts() })}\n`);
+    this.rejectLine(`${JSON.stringify({ row, line: record.line, reason, fields: record.texts() })}\n`, `row ${row}, line ${record.line}: ${reason}`);
   }
 
   /** Invalid UTF-8 and NUL bytes reject the row, unless the route's options keep them. */

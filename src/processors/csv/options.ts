@@ -1,6 +1,7 @@
 /** The `csv-to-ndjson` route options, their defaults and their checks. */
 import { isSchemaName, type SchemaName, schemaNames, schemas } from '../schemas/index.js';
 import type { Schema } from '../schemas/types.js';
+import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
 import { memoizeOptions, OptionReader } from '../options.js';
 
 const MiB = 1024 ** 2;
@@ -11,6 +12,8 @@ const csvDefaults = {
   delimiter: ',',
   /** 0 means any bad row rejects the file. */
   maxRejectRatio: 0,
+  /** Bad rows written to rejects before the whole file is rejected, whatever the ratio allows. */
+  maxRejectedRows: DEFAULT_MAX_REJECTED,
   /** Bytes after gunzip: a 10 MB .gz can inflate to terabytes. */
   maxDecompressedBytes: 8 * GiB,
   maxRows: 50_000_000,
@@ -36,6 +39,7 @@ export interface CsvOptions {
   readonly schema: Schema;
   readonly delimiter: string;
   readonly maxRejectRatio: number;
+  readonly maxRejectedRows: number;
   readonly maxDecompressedBytes: number;
   readonly maxRows: number;
   readonly maxRecordLength: number;
@@ -66,6 +70,7 @@ export const parseCsvOptions = memoizeOptions((raw): CsvOptions => {
     schema: schemas[name],
     delimiter: read.string('delimiter', csvDefaults.delimiter, isDelimiter, `must be one character other than '"', CR and LF`),
     maxRejectRatio: read.number('maxRejectRatio', csvDefaults.maxRejectRatio, { min: 0, max: 1 }),
+    maxRejectedRows: read.integer('maxRejectedRows', csvDefaults.maxRejectedRows, 0),
     maxDecompressedBytes: read.integer('maxDecompressedBytes', csvDefaults.maxDecompressedBytes, 1),
     maxRows: read.integer('maxRows', csvDefaults.maxRows, 0),
     maxRecordLength,

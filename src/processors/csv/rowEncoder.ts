@@ -60,7 +60,7 @@ export const compileByteRowEncoder = (schema: Schema, header: readonly string[])
   const fixed = columns.reduce((sum, column) => sum + column.prefix.length + 16, 2);
   const encode: ByteRowEncoder = (record, out) => {
     const rowStart = out.pos;
-    const { bytes, starts, ends, complex, ascii } = record;
+    const { bytes, starts, ends, complex, tailStarts, tailEnds, ascii } = record;
     for (const column of columns) {
       out.bytes(column.prefix, 0, column.prefix.length);
       const i = column.index;
@@ -71,7 +71,11 @@ export const compileByteRowEncoder = (schema: Schema, header: readonly string[])
           out.bytes(column.empty, 0, column.empty.length);
           continue;
         }
-      } else if (complex[i] === 0 && column.fromBytes(bytes, start, end, out, ascii)) continue;
+      } else if (complex[i] === 0) {
+        if (column.fromBytes(bytes, start, end, out, ascii, false)) continue;
+      } else if (tailStarts[i] === tailEnds[i] && column.fromBytes(bytes, start, end, out, ascii, true)) {
+        continue; // `""` inside the quotes; text after the closing quote (lenient) takes the string path
+      }
       // The string converter decides what the byte one could not.
       const json = i === -1 ? undefined : column.convert(record.text(i));
       if (typeof json !== 'string') {

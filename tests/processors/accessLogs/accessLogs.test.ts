@@ -181,6 +181,12 @@ describe('access-logs: rejected files', () => {
     await expect(run(text, options)).rejects.toThrow(new RejectionError(reason));
   });
 
+  test('past 100,000 bad lines the file is rejected, as for CSV, instead of copying them all to rejects', async () => {
+    await expect(run(`${ALB_LINE}\n${'http nonsense\n'.repeat(100_001)}`, { format: 'alb', maxRejectRatio: 1 })).rejects.toThrow(
+      new RejectionError('rejects: rejected records must be at most 100000 per file, more given'),
+    );
+  });
+
   test('a truncated gzip stream is rejected with zlib’s reason', async () => {
     const gzipped = gzipSync(fixture('alb.log'));
     await expect(run(gzipped.subarray(0, gzipped.length - 20), {}, 'incoming/logs/a.log.gz')).rejects.toThrow(/^gzip: input must be a complete gzip stream/);
