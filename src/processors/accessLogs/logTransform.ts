@@ -43,7 +43,7 @@ export class AccessLogTransform extends NdjsonBatchTransform {
     private readonly options: AccessLogOptions,
     openRejects: OpenRejects,
   ) {
-    super(openRejects);
+    super(openRejects, { max: options.maxRejectedLines, place: 'access-logs lines', unit: 'lines', option: 'maxRejectedLines' });
     this.summary = new SummaryBuilder(options.topCapacity);
     if (options.format !== 'auto') this.useFormat(options.format);
   }

@@ -1,4 +1,5 @@
 /** The `access-logs` route options, their defaults and their checks. */
+import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
 import { memoizeOptions, OptionReader } from '../options.js';
 
 const MiB = 1024 ** 2;
@@ -19,6 +20,8 @@ const accessLogDefaults = {
   format: 'auto',
   /** 0 means any bad line rejects the file, as for CSV. */
   maxRejectRatio: 0,
+  /** Bad lines written to rejects before the file is rejected instead (hostile input). */
+  maxRejectedLines: DEFAULT_MAX_REJECTED,
   /** Bytes after gunzip: a 10 MB .gz can inflate to terabytes. */
   maxDecompressedBytes: 8 * GiB,
   maxLines: 50_000_000,
@@ -55,6 +58,7 @@ export interface JsonFieldNames {
 export interface AccessLogOptions {
   readonly format: LogFormat;
   readonly maxRejectRatio: number;
+  readonly maxRejectedLines: number;
   readonly maxDecompressedBytes: number;
   readonly maxLines: number;
   readonly maxLineLength: number;
@@ -94,6 +98,7 @@ export const parseAccessLogOptions = memoizeOptions((raw): AccessLogOptions => {
   return {
     format: read.string('format', accessLogDefaults.format, isFormat, `must be one of ${logFormats.join(', ')}`),
     maxRejectRatio: read.number('maxRejectRatio', accessLogDefaults.maxRejectRatio, { min: 0, max: 1 }),
+    maxRejectedLines: read.integer('maxRejectedLines', accessLogDefaults.maxRejectedLines, 0),
     maxDecompressedBytes: read.integer('maxDecompressedBytes', accessLogDefaults.maxDecompressedBytes, 1),
     maxLines: read.integer('maxLines', accessLogDefaults.maxLines, 0),
     maxLineLength: read.integer('maxLineLength', accessLogDefaults.maxLineLength, 1, 64 * MiB),

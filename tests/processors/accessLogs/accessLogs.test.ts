@@ -183,7 +183,7 @@ describe('access-logs: rejected files', () => {
 
   test('past 100,000 bad lines the file is rejected, as for CSV, instead of copying them all to rejects', async () => {
     await expect(run(`${ALB_LINE}\n${'http nonsense\n'.repeat(100_001)}`, { format: 'alb', maxRejectRatio: 1 })).rejects.toThrow(
-      new RejectionError('rejects: rejected records must be at most 100000 per file, more given'),
+      new RejectionError('access-logs lines: rejected lines must be at most 100000 per file, more given; the route option maxRejectedLines raises the cap'),
     );
   });
 
