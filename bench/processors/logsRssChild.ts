@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import accessLogs from '../../src/processors/accessLogs.js';
 import { DiscardSink } from './discardSink.js';
+import { peakRssOfThisProcess } from './peakRssOfThisProcess.js';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: logsRssChild.ts <file.log.gz>');
@@ -15,5 +16,4 @@ const summary = await accessLogs.process(
   { source, options: { format: 'alb' }, signal: new AbortController().signal },
   new DiscardSink(),
 );
-// resourceUsage().maxRSS is in KiB.
-console.log(JSON.stringify({ rows: summary.counts.linesIn, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ rows: summary.counts.linesIn, maxRssBytes: peakRssOfThisProcess() }));

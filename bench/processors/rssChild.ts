@@ -6,6 +6,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import csvToNdjson from '../../src/processors/csvToNdjson.js';
 import { DiscardSink } from './discardSink.js';
+import { peakRssOfThisProcess } from './peakRssOfThisProcess.js';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: rssChild.ts <file.csv>');
@@ -15,5 +16,4 @@ const summary = await csvToNdjson.process(
   { source, options: { schema: 'orders' }, signal: new AbortController().signal },
   new DiscardSink(),
 );
-// resourceUsage().maxRSS is in KiB.
-console.log(JSON.stringify({ rows: summary.counts.rowsIn, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ rows: summary.counts.rowsIn, maxRssBytes: peakRssOfThisProcess() }));
