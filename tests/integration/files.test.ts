@@ -160,6 +160,22 @@ describe('files:status', () => {
   });
 });
 
+describe('files:upload', () => {
+  test('uploads with progress under --to and, with --wait, prints each outcome as it lands (exit 1: one was rejected)', async () => {
+    const prefix = `incoming/orders/upload-${runId()}/`;
+    const worker = await startWorker({ stack });
+    const upload = sls('files:upload', 'samples/orders.csv', 'samples/not-really-an-image.png', '--to', prefix, '--wait', '--timeout', '90');
+    await worker.runUntil('both uploads recorded', async () => (await readManifest(stack, `${prefix}not-really-an-image.png`)) !== undefined, 120_000);
+    const { exitCode, output } = await upload;
+    // The PNG's name routes it nowhere under an orders prefix: it is rejected, so the exit code is 1.
+    expect(exitCode, output).toBe(1);
+    expect(output).toMatch(/uploading samples\/orders\.csv: \d+%/);
+    expect(output).toContain(`↑ samples/orders.csv → s3://${stack.UploadBucketName}/${prefix}orders.csv (824 B)`);
+    expect(output).toContain(`✔ processed ${prefix}orders.csv`);
+    expect(output).toContain(`✖ rejected ${prefix}not-really-an-image.png`);
+  });
+});
+
 describe('files:backfill', () => {
   test('enqueues the uploads that have no manifest, resumes after Ctrl-C, and every file ends with one manifest', async () => {
     const run = runId();
