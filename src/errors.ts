@@ -21,7 +21,16 @@ export class ServiceError extends Error {
   }
 }
 
-export class ConfigError extends ServiceError {}
+/**
+ * Its message names the setting, the rule and the value; its stack is that one line, because the
+ * framework prints `stack` when `serverless.ts` fails to load, and frames would bury the message.
+ */
+export class ConfigError extends ServiceError {
+  constructor(message: string, cause?: FailureCause) {
+    super(message, cause);
+    this.stack = `${this.name}: ${message}`;
+  }
+}
 
 export class TransientError extends ServiceError {}
 

@@ -20,5 +20,7 @@ describe('sls package with a bad configuration', () => {
     const run = await runSls(['package', '--stage', stage, '--package', '/nonexistent/never-written'], env);
     expect(run.exitCode).not.toBe(0);
     expect(run.output).toContain(message);
+    // One line that says what is wrong, not a stack trace.
+    expect(run.output).not.toMatch(/\n\s+at /);
   });
 });
