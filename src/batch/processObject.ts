@@ -58,7 +58,7 @@ const run = async (task: RoutedObject, deps: ObjectDependencies): Promise<Result
   }
 };
 
-const resultOf = async (task: RoutedObject | Rejection, deps: ObjectDependencies): Promise<Result> =>
+const resultOf = (task: RoutedObject | Rejection, deps: ObjectDependencies): Promise<Result> | Result =>
   task.kind === 'routed' ? run(task, deps) : { status: 'rejected', reason: task.reason, outputs: [], counts: {}, processor: null };
 
 /**
@@ -90,13 +90,15 @@ const withWarning = (outcome: ObjectOutcome, warning: string | undefined): Objec
  * again. Whichever manifest is current in the end, the outputs it does not reference and that
  * this write made unreferenced (the replaced manifest's, or ours when we lost) are tagged.
  */
+/** Tags what `outputs` has that `kept` lacks; most writes replace nothing, and then there is no promise to await. */
+const tag = (outputs: readonly OutputRecord[], kept: readonly OutputRecord[], deps: ObjectDependencies) =>
+  outputs.length === 0 ? undefined : tagSuperseded(deps.s3, deps.resultsBucket, unreferenced(outputs, kept), deps.signal);
+
 const record = async (key: string, manifest: Manifest, stored: StoredManifest | undefined, deps: ObjectDependencies): Promise<ObjectOutcome> => {
-  // Most writes replace nothing: no promise to await then.
-  const tag = (outputs: readonly OutputRecord[], kept: readonly OutputRecord[]) =>
-    outputs.length === 0 ? undefined : tagSuperseded(deps.s3, deps.resultsBucket, unreferenced(outputs, kept), deps.signal);
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     if (await deps.manifests.write(key, manifest, stored, deps.signal)) {
-      const warning = await tag(stored?.manifest.outputs ?? [], manifest.outputs);
+      const replaced = stored?.manifest.outputs;
+      const warning = replaced === undefined || replaced.length === 0 ? undefined : await tag(replaced, manifest.outputs, deps);
       const outcome: ObjectOutcome =
         manifest.status === 'processed'
           ? { status: 'processed', bytes: manifest.outputs.reduce((sum, output) => sum + output.bytes, 0) }
@@ -105,7 +107,7 @@ const record = async (key: string, manifest: Manifest, stored: StoredManifest | 
     }
     stored = await deps.manifests.read(key, deps.signal);
     const decision = await decideOrder(stored?.manifest.source, manifest.source, deps.s3, deps.signal);
-    if (decision !== 'process') return withWarning(notProcessed(decision), await tag(manifest.outputs, stored?.manifest.outputs ?? []));
+    if (decision !== 'process') return withWarning(notProcessed(decision), await tag(manifest.outputs, stored?.manifest.outputs ?? [], deps));
   }
   throw new TransientError(`manifest ${key}: lost ${MAX_WRITE_ATTEMPTS} conditional-write races`, { key });
 };

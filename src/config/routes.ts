@@ -46,6 +46,12 @@ export const routes = [
  * @example findRoute(routes, 'incoming/images/IMG_0001.JPG')?.id // 'images'
  */
 export const findRoute = <R extends RouteFilter>(table: readonly R[], key: string): R | undefined => {
-  const lowerKey = key.toLowerCase();
-  return table.find((route) => key.startsWith(route.prefix) && route.suffixes.some((suffix) => lowerKey.endsWith(suffix)));
+  // Per object on the hot path: lower-case the key only once a prefix matches.
+  let lowerKey: string | undefined;
+  for (const route of table) {
+    if (!key.startsWith(route.prefix)) continue;
+    lowerKey ??= key.toLowerCase();
+    for (const suffix of route.suffixes) if (lowerKey.endsWith(suffix)) return route;
+  }
+  return undefined;
 };

@@ -25,28 +25,29 @@ const VERBOSE_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO']);
 
 const NOT_FINISHED: ObjectOutcome = { status: 'retry', reason: 'not finished within the time budget' };
 
-const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, count: (name: Counter) => void): void => {
-  const base = { messageId: message.record.messageId, receiveCount: message.receiveCount };
+const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, totals: Record<Counter, number>): void => {
+  const { messageId } = message.record;
+  const { receiveCount } = message;
   if (message.kind === 'unusable') {
-    count('unusable');
-    logger.warn('unusable message: reported for retry, then the DLQ', { ...base, outcome: 'unusable', reason: message.reason });
+    totals.unusable++;
+    logger.warn('unusable message: reported for retry, then the DLQ', { messageId, receiveCount, outcome: 'unusable', reason: message.reason });
     return;
   }
   if (message.kind === 'acknowledged') {
-    if (verbose) logger.info(message.note, { ...base, outcome: 'acknowledged' });
+    if (verbose) logger.info(message.note, { messageId, receiveCount, outcome: 'acknowledged' });
     return;
   }
   for (const { source } of message.objects) {
     const finished = outcomes?.get(source);
     const outcome = finished?.outcome ?? NOT_FINISHED;
-    count(outcome.status === 'retry' ? 'retried' : outcome.status);
+    totals[outcome.status === 'retry' ? 'retried' : outcome.status]++;
     const { bucket, key, versionId } = source;
-    if (outcome.warning !== undefined) logger.warn(outcome.warning, { ...base, bucket, key, versionId, outcome: outcome.status });
+    if (outcome.warning !== undefined) logger.warn(outcome.warning, { messageId, receiveCount, bucket, key, versionId, outcome: outcome.status });
     const level = outcome.status === 'retry' ? 'warn' : 'info';
     // Building the attributes costs more than the filtered call: skip it when INFO is off.
     if (level === 'info' && !verbose) continue;
     const reason = 'reason' in outcome ? outcome.reason : undefined;
-    logger[level]('object outcome', { ...base, bucket, key, versionId, outcome: outcome.status, reason, durationMs: finished?.durationMs });
+    logger[level]('object outcome', { messageId, receiveCount, bucket, key, versionId, outcome: outcome.status, reason, durationMs: finished?.durationMs });
   }
 };
 
@@ -58,11 +59,11 @@ const bytesWritten = (outcomes: Outcomes | undefined): number => {
 
 export const logOutcomes = ({ logger, metrics, maxReceives }: LogOutcomesOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
   const logOutcomesAfter = (request: BatchRequest): void => {
-    const totals = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Record<Counter, number>;
+    const totals: Record<Counter, number> = { processed: 0, rejected: 0, retried: 0, skipped: 0, duplicate: 0, unusable: 0 };
     const verbose = VERBOSE_LEVELS.has(logger.getLevelName());
     const { messages = [], outcomes } = request.context;
     for (const message of messages) {
-      logMessage(message, outcomes, logger, verbose, (name) => totals[name]++);
+      logMessage(message, outcomes, logger, verbose, totals);
       const failure = messageFailure(message, outcomes);
       if (failure !== undefined && message.receiveCount >= maxReceives) {
         const { messageId, body } = message.record;

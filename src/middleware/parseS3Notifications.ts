@@ -14,6 +14,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** S3 form-URL-encodes keys: `+` is a space, then percent-decoding. */
 export const decodeS3Key = (encoded: string): string => {
+  // Most keys need neither step: return them as they are (decodeURIComponent only throws on a '%').
+  if (!encoded.includes('%')) return encoded.includes('+') ? encoded.replaceAll('+', ' ') : encoded;
   try {
     return decodeURIComponent(encoded.replace(/\+/g, ' '));
   } catch {
@@ -44,22 +46,25 @@ const parseRecord = (record: unknown, index: number, delivery: Delivery): Parsed
   };
 };
 
-type Content = { readonly kind: 'objects'; readonly objects: readonly ParsedObject[] } | { readonly kind: 'acknowledged'; readonly note: string };
-
 /** One message body → its objects; throws `UnusableMessageError` for anything unreadable. */
-const parseBody = (body: string, delivery: Delivery): Content => {
+const parseBody = (record: SQSRecord, delivery: Delivery): ParsedMessage => {
+  const { body } = record;
+  const { receiveCount } = delivery;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     throw new UnusableMessageError('body: must be JSON, not JSON given');
   }
-  if (isObject(parsed) && parsed.Event === 's3:TestEvent') return { kind: 'acknowledged', note: 's3:TestEvent acknowledged' };
+  if (isObject(parsed) && parsed.Event === 's3:TestEvent') return { record, receiveCount, kind: 'acknowledged', note: 's3:TestEvent acknowledged' };
   if (!isObject(parsed) || !Array.isArray(parsed.Records)) {
     throw new UnusableMessageError('body: must be an S3 event notification with Records, other JSON given');
   }
-  if (parsed.Records.length === 0) return { kind: 'acknowledged', note: 'notification without records acknowledged' };
-  return { kind: 'objects', objects: parsed.Records.map((record: unknown, index) => parseRecord(record, index, delivery)) };
+  const records: unknown[] = parsed.Records;
+  if (records.length === 0) return { record, receiveCount, kind: 'acknowledged', note: 'notification without records acknowledged' };
+  const objects: ParsedObject[] = [];
+  for (let index = 0; index < records.length; index++) objects.push(parseRecord(records[index], index, delivery));
+  return { record, receiveCount, kind: 'objects', objects };
 };
 
 /** @example parseMessage(sqsRecord).kind // 'objects' | 'acknowledged' | 'unusable' */
@@ -68,7 +73,7 @@ export const parseMessage = (record: SQSRecord): ParsedMessage => {
   // Lambda's SQS event spells message attributes `stringValue`; anything but 'true' is a plain delivery.
   const reprocess = record.messageAttributes?.[REPROCESS_ATTRIBUTE]?.stringValue === 'true';
   try {
-    return { record, receiveCount, ...parseBody(record.body, { reprocess, receiveCount }) };
+    return parseBody(record, { reprocess, receiveCount });
   } catch (error: unknown) {
     return { record, receiveCount, kind: 'unusable', reason: messageOf(error) };
   }

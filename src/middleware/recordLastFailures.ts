@@ -41,7 +41,8 @@ export const recordLastFailures = ({
   maxReceives,
   logger,
 }: RecordLastFailuresOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
-  const recordLastFailuresAfter = async (request: BatchRequest): Promise<void> => {
+  // Not async: most batches have nothing to record, and then the chain has no promise to await.
+  const recordLastFailuresAfter = (request: BatchRequest): Promise<unknown> | undefined => {
     const { messages = [], outcomes } = request.context;
     const writes: Promise<unknown>[] = [];
     for (const message of messages) {
@@ -65,7 +66,7 @@ export const recordLastFailures = ({
         );
       }
     }
-    await Promise.all(writes);
+    return writes.length === 0 ? undefined : Promise.all(writes).then(() => undefined);
   };
   return { after: recordLastFailuresAfter, onError: recordLastFailuresAfter };
 };

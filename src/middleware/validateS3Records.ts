@@ -20,19 +20,26 @@ export interface ValidateOptions {
 /** `orders: incoming/orders/*{.csv,.csv.gz}; images: …`, for a rejection that says what was missed. */
 const describeRoutes = (routes: readonly AnyRoute[]): string => routes.map((route) => `${route.id}: ${route.prefix}*{${route.suffixes.join(',')}}`).join('; ');
 
+/** A rejection recorded beside the key's own manifest. */
+const rejection = (source: ParsedObject['source'], delivery: ParsedObject['delivery'], reason: string): ObjectTask => ({
+  kind: 'rejected',
+  source,
+  reason,
+  manifestKey: manifestKey(source.key),
+  delivery,
+});
+
 /** @example validateObject(parsed, options).kind // 'routed' | 'rejected' | 'skipped' */
 export const validateObject = ({ eventName, source, delivery }: ParsedObject, options: ValidateOptions): ObjectTask => {
   if (!eventName.startsWith('ObjectCreated:')) return { kind: 'skipped', source, reason: `event '${eventName}' is not routed` };
   const { bucket, key, size } = source;
   // Neither a foreign bucket nor an unsafe key may name a manifest: those rejections go under a hash.
-  const unmapped = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: unmappedManifestKey(source), delivery });
-  if (bucket !== options.uploadBucket) return unmapped(`bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given`);
-  const unsafe = unsafeKeyReason(key);
-  if (unsafe !== undefined) return unmapped(unsafe);
+  const unmapped = bucket !== options.uploadBucket ? `bucket: must be the upload bucket '${options.uploadBucket}', '${bucket}' given` : unsafeKeyReason(key);
+  if (unmapped !== undefined) return { kind: 'rejected', source, reason: unmapped, manifestKey: unmappedManifestKey(source), delivery };
   const route = findRoute(options.routes, key);
-  const rejected = (reason: string): ObjectTask => ({ kind: 'rejected', source, reason, manifestKey: manifestKey(key), delivery });
-  if (route === undefined) return rejected(`key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`);
-  if (size > options.maxObjectBytes) return rejected(`size: must be at most ${options.maxObjectBytes} bytes, ${size} given`);
+  if (route === undefined)
+    return rejection(source, delivery, `key: matches no route (${describeRoutes(options.routes)}; suffixes in any case), '${key}' given`);
+  if (size > options.maxObjectBytes) return rejection(source, delivery, `size: must be at most ${options.maxObjectBytes} bytes, ${size} given`);
   return { kind: 'routed', source, route, manifestKey: manifestKey(key), delivery };
 };
 

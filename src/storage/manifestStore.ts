@@ -48,12 +48,13 @@ export class ManifestStore {
    * manifest exists). Returns false when another writer won the race.
    */
   async write(key: string, manifest: Manifest, previous: StoredManifest | undefined, abortSignal?: AbortSignal): Promise<boolean> {
-    const condition = previous === undefined ? { IfNoneMatch: '*' } : { IfMatch: previous.etag };
+    const body = JSON.stringify(manifest);
+    const input =
+      previous === undefined
+        ? { Bucket: this.resultsBucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }
+        : { Bucket: this.resultsBucket, Key: key, Body: body, ContentType: 'application/json', IfMatch: previous.etag };
     try {
-      await this.s3.send(
-        new PutObjectCommand({ Bucket: this.resultsBucket, Key: key, Body: JSON.stringify(manifest), ContentType: 'application/json', ...condition }),
-        { abortSignal },
-      );
+      await this.s3.send(new PutObjectCommand(input), { abortSignal });
       return true;
     } catch (error: unknown) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

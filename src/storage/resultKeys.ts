@@ -17,14 +17,18 @@ export const MAX_INPUT_KEY_BYTES = 800;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a key must not contain
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** A `.` or `..` segment between slashes or at either end. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** Why `key` cannot be turned into result keys, or `undefined` when it can. */
 export const unsafeKeyReason = (key: string): string | undefined => {
   if (key === '') return 'key: must not be empty';
-  const bytes = Buffer.byteLength(key);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only a long key needs counting.
+  const bytes = key.length * 3 <= MAX_INPUT_KEY_BYTES ? key.length : Buffer.byteLength(key);
   if (bytes > MAX_INPUT_KEY_BYTES) return `key: must be at most ${MAX_INPUT_KEY_BYTES} bytes, ${bytes} given`;
   if (key.startsWith('/')) return `key: must not start with '/', '${key}' given`;
   if (CONTROL_CHARACTERS.test(key)) return `key: must not contain control characters, ${JSON.stringify(key)} given`;
-  if (key.split('/').some((segment) => segment === '..' || segment === '.')) return `key: must not contain '.' or '..' segments, '${key}' given`;
+  if (DOT_SEGMENT.test(key)) return `key: must not contain '.' or '..' segments, '${key}' given`;
   return undefined;
 };
 

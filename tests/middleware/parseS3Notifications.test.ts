@@ -5,6 +5,7 @@ import { TEST_EVENT_BODY, UPLOAD_BUCKET, encodeS3Key, reprocessAttributes, s3Not
 describe('decodeS3Key', () => {
   test.each([
     ['incoming/a+b.csv', 'incoming/a b.csv'],
+    ['incoming/a+b+c++.csv', 'incoming/a b c  .csv'],
     ['incoming/a%2Bb.csv', 'incoming/a+b.csv'],
     ['incoming/100%25.csv', 'incoming/100%.csv'],
     ['incoming/%C3%BCber+%F0%9F%98%80.csv', 'incoming/über 😀.csv'],

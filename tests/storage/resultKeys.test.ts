@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MAX_INPUT_KEY_BYTES, manifestKey, outputKey, unmappedManifestKey, unsafeKeyReason, versionTag } from '../../src/storage/resultKeys.js';
 
@@ -34,6 +35,29 @@ describe('unsafeKeyReason', () => {
     { name: 'too long in UTF-8 bytes (emoji)', key: '😀'.repeat(201), reason: `key: must be at most ${MAX_INPUT_KEY_BYTES} bytes, 804 given` },
   ])('rejects $name', ({ key, reason }) => {
     expect(unsafeKeyReason(key)).toBe(reason);
+  });
+});
+
+describe('unsafeKeyReason takes its shortcuts without changing its answers', () => {
+  /** The rules as first written (no control characters below): count every key's bytes, split every key into segments. */
+  const reference = (key: string): string | undefined => {
+    if (key === '') return 'key: must not be empty';
+    const bytes = Buffer.byteLength(key);
+    if (bytes > MAX_INPUT_KEY_BYTES) return `key: must be at most ${MAX_INPUT_KEY_BYTES} bytes, ${bytes} given`;
+    if (key.startsWith('/')) return `key: must not start with '/', '${key}' given`;
+    if (key.split('/').some((segment) => segment === '.' || segment === '..')) return `key: must not contain '.' or '..' segments, '${key}' given`;
+    return undefined;
+  };
+
+  test('on keys of dots, slashes and 1- to 4-byte characters, up to past the byte limit', () => {
+    const piece = fc.constantFrom('.', '..', '/', 'a', 'é', '猫', '😀', 'x'.repeat(100), 'é'.repeat(100), '猫'.repeat(100), '😀'.repeat(50));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const key = pieces.join('');
+        expect(unsafeKeyReason(key)).toBe(reference(key));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
