@@ -3,6 +3,7 @@
  * the command with Ctrl-C wired to stop it cleanly (a second Ctrl-C exits at once), and turns
  * the failures users meet first into one line (operations/failures.ts), not a stack trace.
  */
+import { interruptListener } from '../../local/interrupts.js';
 import { explainFailure } from '../failures.js';
 import type { CommandInput } from '../plugin.js';
 import { type Stage, openStage } from '../stage.js';
@@ -71,16 +72,13 @@ const checkArguments = async (name: CommandName, options: Options): Promise<void
 /** First Ctrl-C: finish the step in flight and stop (resumable commands print where). Second: exit now. */
 const interruptible = (): { signal: AbortSignal; dispose: () => void } => {
   const controller = new AbortController();
-  let presses = 0;
-  let lastPress = 0;
-  const onSigint = () => {
-    // The tsx CLI (and some shells) re-send Ctrl-C within milliseconds: that is still one press.
-    if (Date.now() - lastPress < 200) return;
-    lastPress = Date.now();
-    if (++presses > 1) process.exit(130);
-    console.error('stopping… (Ctrl-C again to exit at once)');
-    controller.abort(new Error('interrupted'));
-  };
+  const onSigint = interruptListener({
+    onFirst: () => {
+      console.error('stopping… (Ctrl-C again to exit at once)');
+      controller.abort(new Error('interrupted'));
+    },
+    onSecond: () => process.exit(130),
+  });
   process.on('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 };
