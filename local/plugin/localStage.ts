@@ -157,8 +157,10 @@ export default class LocalStagePlugin {
   constructor(serverless: Serverless, _options: unknown, { log }: PluginUtils) {
     this.useLocalStackForSdkV3(serverless);
     this.hooks = {
-      // After Lift (after:package:compileEvents) has added the worker, before the template is saved.
-      'before:package:finalize': () => this.stripLambda(serverless, log),
+      // After Lift (after:package:compileEvents) has added the worker and osls has merged
+      // `resources` (so a resource of ours that references the function goes too), before the
+      // template is validated and saved.
+      'before:aws:package:finalize:saveServiceState': () => this.stripLambda(serverless, log),
       'after:package:createDeploymentArtifacts': () => this.disposeEsbuild(serverless),
       'after:aws:info:gatherData': () => this.listNoFunctions(serverless),
     };
