@@ -24,6 +24,7 @@ import {
   workerIamStatements,
 } from './infra/resources.js';
 import { alarmResources, dashboardResources } from './infra/monitoring.js';
+import { WORKER_BUNDLE } from './infra/bundle.js';
 import { stageFromArgv } from './infra/stageFromArgv.js';
 
 loadDotEnv();
@@ -142,26 +143,17 @@ const configuration = {
   },
   custom: {
     esbuild: {
-      bundle: true,
-      minify: false,
-      sourcemap: true,
-      target: 'node24',
-      platform: 'node',
-      format: 'esm',
+      ...WORKER_BUNDLE,
+      external: [...WORKER_BUNDLE.external],
       // osls 3's invoke local cannot load `.mjs`; the deployed package keeps ESM's extension.
       outputFileExtension: invokingLocally ? '.js' : '.mjs',
       // One work folder per stage, so packaging dev and deploying local at once don't collide.
       outputWorkFolder: `.esbuild/${settings.stage}`,
-      // sharp ships a native binary per platform: installed by the packager, not bundled,
-      // for the worker's architecture rather than the machine that packages it. The Tracer is
-      // loaded only when TRACING=on: bundled, its X-Ray SDK would be parsed at every cold start.
-      external: ['sharp', '@aws-lambda-powertools/tracer'],
-      // serverless-esbuild's `npm prune` re-selects the host's binaries, so this runs after it.
+      // serverless-esbuild's `npm prune` re-selects the host's binaries (sharp), so this runs after it.
       packagerOptions: { scripts: [`npm install --no-audit --no-fund ${sharpTarget}`] },
       // `sls offline` bundles once at start: a rebuild on every file change would terminate the
       // invocations in flight (serverless-offline cleans its functions up), so nothing is watched.
       watch: { pattern: [] },
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     },
     // S3 checks it may send to the queue when the notification is created: the upload bucket
     // waits for the queue policy (infra/plugins/dependsOn.ts).

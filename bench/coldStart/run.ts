@@ -10,28 +10,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
+import { WORKER_BUNDLE } from '../../infra/bundle.js';
+import { workerEnvironment } from '../../infra/workerEnvironment.js';
+import { loadStageSettings } from '../../src/config/settings.js';
 
 const { values } = parseArgs({ options: { processes: { type: 'string', default: '25' } } });
 const processes = Number(values.processes);
 
 const OUT = join(import.meta.dirname, '.build');
-/**
- * The options of `custom.esbuild` in serverless.ts that shape the bundle. The Tracer is external
- * (installed beside the bundle, loaded only when TRACING=on): inlined, its X-Ray SDK costs every
- * cold start ~18 ms of parsing even when off, as the bundle has no code splitting.
- */
-const BUNDLE_OPTIONS: BuildOptions = {
-  bundle: true,
-  minify: false,
-  sourcemap: true,
-  target: 'node24',
-  platform: 'node',
-  format: 'esm',
-  outExtension: { '.js': '.mjs' },
-  external: ['sharp', '@aws-lambda-powertools/tracer'],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: 'error',
-};
+/** The deployed bundle's options (infra/bundle.ts), with `.mjs` files as in the deployed package. */
+const BUNDLE_OPTIONS: BuildOptions = { ...WORKER_BUNDLE, external: [...WORKER_BUNDLE.external], outExtension: { '.js': '.mjs' }, logLevel: 'error' };
 
 const BASELINE_SOURCE = `import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -41,18 +29,11 @@ export const metrics = new Metrics();
 export const s3 = new S3Client({});
 `;
 
+/** What the deployed function gets (dev's settings, tracing off unless a row turns it on). */
 const ENV = {
   ...process.env,
   AWS_REGION: 'eu-west-1',
-  UPLOAD_BUCKET: 'bench-uploads',
-  RESULTS_BUCKET: 'bench-results',
-  MAX_OBJECT_BYTES: String(2 * 1024 ** 3),
-  RECORD_CONCURRENCY: '4',
-  MAX_RECEIVES: '5',
-  POWERTOOLS_SERVICE_NAME: 'file-processor',
-  POWERTOOLS_METRICS_NAMESPACE: 'file-processor',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-  TRACING: 'off',
+  ...workerEnvironment({ ...loadStageSettings('dev', {}), tracing: 'off' }, { uploads: 'bench-uploads', results: 'bench-results' }),
 };
 
 /**
