@@ -4,9 +4,10 @@
  * (the worker's parser reads nothing else), with the `reprocess` message attribute when it must
  * win over an existing manifest.
  */
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPROCESS_ATTRIBUTE, type SourceObject } from '../src/types.js';
+import type { Stage } from './stage.js';
 
 /** S3 form-URL-encodes keys in notifications (a space as '+'); slashes stay readable. */
 const encodeKey = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
@@ -49,33 +50,27 @@ export interface Enqueuer {
   flush(): Promise<number>;
 }
 
-export interface EnqueueOptions {
-  readonly queueUrl: string;
-  readonly region: string;
-  readonly kind: 'backfill' | 'reprocess';
-  readonly ratePerSecond: number;
-}
-
-export const createEnqueuer = (sqs: SQSClient, options: EnqueueOptions): Enqueuer => {
+/** Requests of one `kind` to the stage's queue, at most `ratePerSecond`. */
+export const createEnqueuer = (stage: Pick<Stage, 'sqs' | 'region' | 'outputs'>, kind: 'backfill' | 'reprocess', ratePerSecond: number): Enqueuer => {
   let pending: SourceObject[] = [];
   let sent = 0;
   const started = Date.now();
-  const attributes = options.kind === 'reprocess' ? { [REPROCESS_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } } : undefined;
+  const attributes = kind === 'reprocess' ? { [REPROCESS_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } } : undefined;
   const send = async () => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
     // Rate: the next batch leaves no earlier than `sent / rate` seconds after the start.
-    const due = started + (sent / options.ratePerSecond) * 1000;
+    const due = started + (sent / ratePerSecond) * 1000;
     if (due > Date.now()) await sleep(due - Date.now());
     const entries = batch.map((source, index) => ({
       Id: String(index),
-      MessageBody: notificationFor(source, options.region, options.kind),
+      MessageBody: notificationFor(source, stage.region, kind),
       MessageAttributes: attributes,
     }));
-    const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    const { Failed = [] } = await stage.sqs.send(new SendMessageBatchCommand({ QueueUrl: stage.outputs.QueueUrl, Entries: entries }));
     if (Failed.length > 0)
-      throw new Error(`sending to ${options.queueUrl}: ${Failed.length} of ${batch.length} failed (${Failed[0]?.Message ?? Failed[0]?.Code})`);
+      throw new Error(`sending to ${stage.outputs.QueueUrl}: ${Failed.length} of ${batch.length} failed (${Failed[0]?.Message ?? Failed[0]?.Code})`);
     sent += batch.length;
   };
   return {

@@ -64,12 +64,7 @@ export const backfill = async (stage: Stage, options: Readonly<Record<string, un
   const dryRun = options['dry-run'] === true;
   const pageSize = parsePageSize(options['page-size']);
   const bucket = stage.outputs.UploadBucketName;
-  const enqueuer = createEnqueuer(stage.sqs, {
-    queueUrl: stage.outputs.QueueUrl,
-    region: stage.region,
-    kind: 'backfill',
-    ratePerSecond: parseRate(options.rate),
-  });
+  const enqueuer = createEnqueuer(stage, 'backfill', parseRate(options.rate));
   const counts: BackfillCounts = { listed: 0, enqueued: 0, alreadyDone: 0, older: 0 };
   const progress = createProgress();
   const line = () =>

@@ -55,12 +55,7 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
     currentVersions.set(name, loading);
     return loading;
   };
-  const enqueuer = createEnqueuer(stage.sqs, {
-    queueUrl: stage.outputs.QueueUrl,
-    region: stage.region,
-    kind: 'reprocess',
-    ratePerSecond: parseRate(options.rate),
-  });
+  const enqueuer = createEnqueuer(stage, 'reprocess', parseRate(options.rate));
   const counts: ReprocessCounts = { manifests: 0, selected: 0, superseded: 0, enqueued: 0 };
   const progress = createProgress();
   const line = () =>
