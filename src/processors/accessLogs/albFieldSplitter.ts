@@ -15,6 +15,17 @@ const NULL = latin1Bytes('null');
 /** Room in the buffer beyond the line's bytes: `"name":"` and `"` or `null` for every field. */
 const SLACK = 64 * MAX_FIELDS;
 
+/** What a byte is to the splitter: plain text (copied as is), a space, a quote, or one that declines the line. */
+const PLAIN = 0;
+const SEPARATOR = 1;
+const QUOTE_KIND = 2;
+const DECLINED = 3;
+const BYTE_KINDS = Uint8Array.from({ length: 256 }, (_, byte) =>
+  byte === SPACE ? SEPARATOR : byte === QUOTE ? QUOTE_KIND : byte < SPACE || byte > TILDE || byte === BACKSLASH ? DECLINED : PLAIN,
+);
+/** Past the fields the splitter copies, only quotes and backslashes matter. */
+const REST_KINDS = Uint8Array.from({ length: 256 }, (_, byte) => (byte === QUOTE ? QUOTE_KIND : byte === BACKSLASH ? DECLINED : PLAIN));
+
 export class AlbFieldSplitter {
   /** Where the first `MIN_FIELDS` fields (those the normalized columns come from) start and end in the line. */
   readonly starts = new Int32Array(MIN_FIELDS);
@@ -41,24 +52,17 @@ export class AlbFieldSplitter {
       if (count === MIN_FIELDS && !copying) return this.restSplits(line, pos, end);
       if (count === MAX_FIELDS) return false;
       if (copying) at = copyAll(keys[count] as Uint8Array, out, at);
+      // One table lookup per byte: the loops stop at the first byte that is not the field's text.
       const quoted = pos < end && line[pos] === QUOTE;
-      let i = pos;
+      let i = quoted ? ++pos : pos;
       if (quoted) {
-        for (i = pos + 1; i < end; i++) {
-          const byte = line[i] as number;
-          if (byte === QUOTE) break;
-          if (byte < SPACE || byte > TILDE || byte === BACKSLASH) return false;
-          if (copying) out[at++] = byte;
-        }
-        if (i === end || (i + 1 < end && line[i + 1] !== SPACE)) return false;
-        pos++;
+        if (copying) while (i < end && (BYTE_KINDS[line[i] as number] as number) <= SEPARATOR) out[at++] = line[i++] as number;
+        else while (i < end && (BYTE_KINDS[line[i] as number] as number) <= SEPARATOR) i++;
+        if (i === end || line[i] !== QUOTE || (i + 1 < end && line[i + 1] !== SPACE)) return false;
       } else {
-        for (; i < end; i++) {
-          const byte = line[i] as number;
-          if (byte === SPACE) break;
-          if (byte < SPACE || byte > TILDE || byte === BACKSLASH || byte === QUOTE) return false;
-          if (copying) out[at++] = byte;
-        }
+        if (copying) while (i < end && BYTE_KINDS[line[i] as number] === PLAIN) out[at++] = line[i++] as number;
+        else while (i < end && BYTE_KINDS[line[i] as number] === PLAIN) i++;
+        if (i < end && line[i] !== SPACE) return false;
       }
       // `pos` is now where the value starts, `i` where it ends.
       if (copying) {
@@ -83,19 +87,17 @@ export class AlbFieldSplitter {
    */
   private restSplits(line: Uint8Array, start: number, end: number): boolean {
     this.fieldBytes = 0;
-    let quoted = false;
-    let fieldStart = start;
     for (let i = start; i < end; i++) {
-      const byte = line[i] as number;
-      if (byte === BACKSLASH) return false;
-      if (quoted) {
-        if (byte !== QUOTE) continue;
-        if (i + 1 < end && line[i + 1] !== SPACE) return false;
-        quoted = false;
-        fieldStart = ++i + 1;
-      } else if (byte === SPACE) fieldStart = i + 1;
-      else if (byte === QUOTE && i === fieldStart) quoted = true;
+      const kind = REST_KINDS[line[i] as number];
+      if (kind === PLAIN) continue;
+      if (kind === DECLINED) return false;
+      if (i !== start && line[i - 1] !== SPACE) continue; // a quote inside a field is text
+      // A quote that starts a field: the field ends at its closing quote.
+      do i++;
+      while (i < end && REST_KINDS[line[i] as number] === PLAIN);
+      if (i === end || line[i] === BACKSLASH || (i + 1 < end && line[i + 1] !== SPACE)) return false;
+      i++;
     }
-    return !quoted;
+    return true;
   }
 }
