@@ -1,13 +1,13 @@
 /**
  * `access-logs`: ALB, CloudFront or JSON-lines logs → gunzip (when gzipped) → parse each line →
- * normalized NDJSON → gzip → sink, plus a per-file summary. Streaming end to end: memory depends
+ * normalized NDJSON → gzip (or zstd) → sink, plus a per-file summary. Streaming end to end: memory depends
  * on the line length and the summary's fixed-size structures, never on the file.
  * Outputs: `records.ndjson.gz`, `summary.json`, and `rejects.ndjson.gz` (line, reason, text)
- * when a line is bad.
+ * when a line is bad (`.zst` with `compression: 'zstd'`).
  */
 import { AccessLogTransform } from './accessLogs/logTransform.js';
 import { parseAccessLogOptions } from './accessLogs/options.js';
-import { checkRejectRatio, runNdjsonEtl } from './ndjsonEtl.js';
+import { checkRejectRatio, compressedExtension, outputCompression, runNdjsonEtl } from './ndjsonEtl.js';
 import { peekHead, startsWithGzipMagic } from './streams.js';
 import type { Processor, ProcessorModule } from './types.js';
 
@@ -21,14 +21,16 @@ const processAccessLogs: Processor = async (input, context, sink) => {
   const options = parseAccessLogOptions(context.options);
   const { head, stream } = await peekHead(input);
   const gzipped = context.source.key.toLowerCase().endsWith('.gz') || startsWithGzipMagic(head);
+  const compression = outputCompression(options);
   const logs = await runNdjsonEtl({ stream, gzipped }, sink, context.signal, {
-    output: 'records.ndjson.gz',
-    gzipLevel: options.gzipLevel,
+    output: 'records.ndjson',
+    compression,
     gunzip: { chunkSize: ACCESS_LOGS_GUNZIP_CHUNK },
     budget: { deadline: context.deadline, totalBytes: context.source.size },
     create: (openRejects) => new AccessLogTransform(options, openRejects),
   });
-  checkRejectRatio('access-logs lines', 'lines', { rejected: logs.counts.linesRejected, total: logs.counts.linesIn }, options.maxRejectRatio);
+  const rejected = { rejected: logs.counts.linesRejected, total: logs.counts.linesIn };
+  checkRejectRatio('access-logs lines', 'lines', rejected, options.maxRejectRatio, `rejects.ndjson${compressedExtension(compression)}`);
   const summary = logs.summary.summary(logs.counts, logs.format ?? null);
   await sink.write('summary.json', Buffer.from(`${JSON.stringify(summary, null, 2)}\n`), 'application/json');
   const { byStatusClass } = summary.requests;

@@ -6,7 +6,7 @@
  */
 import { CsvEtl } from './csv/etlTransform.js';
 import { parseCsvOptions } from './csv/options.js';
-import { checkRejectRatio, compressedExtension, type OutputCompression, runNdjsonEtl } from './ndjsonEtl.js';
+import { checkRejectRatio, compressedExtension, outputCompression, runNdjsonEtl } from './ndjsonEtl.js';
 import { peekHead, startsWithGzipMagic } from './streams.js';
 import type { Processor, ProcessorModule } from './types.js';
 
@@ -14,18 +14,15 @@ const processCsv: Processor = async (input, context, sink) => {
   const options = parseCsvOptions(context.options);
   const { head, stream } = await peekHead(input);
   const gzipped = context.source.key.endsWith('.gz') || startsWithGzipMagic(head);
-  const compression: OutputCompression =
-    options.compression === 'gzip' ? { format: 'gzip', level: options.gzipLevel } : { format: 'zstd', level: options.zstdLevel };
-  const extension = compressedExtension(compression);
+  const compression = outputCompression(options);
   const etl = await runNdjsonEtl({ stream, gzipped }, sink, context.signal, {
-    output: `rows.ndjson${extension}`,
-    gzipLevel: options.gzipLevel,
+    output: 'rows.ndjson',
     compression,
     budget: { deadline: context.deadline, totalBytes: context.source.size },
     create: (openRejects) => new CsvEtl(options, openRejects),
   });
   const { rowsRejected, rowsIn } = etl.counts;
-  checkRejectRatio('csv rows', 'rows', { rejected: rowsRejected, total: rowsIn }, options.maxRejectRatio, `rejects.ndjson${extension}`);
+  checkRejectRatio('csv rows', 'rows', { rejected: rowsRejected, total: rowsIn }, options.maxRejectRatio, `rejects.ndjson${compressedExtension(compression)}`);
   return { counts: { ...etl.counts } };
 };
 

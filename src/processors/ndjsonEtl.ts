@@ -8,6 +8,7 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip, createGzip, createZstdCompress, type ZlibOptions } from 'node:zlib';
 import { RejectionError } from '../errors.js';
+import type { CompressionOptions } from './options.js';
 import { gzipRejection } from './streams.js';
 import { type TimeBudget, TimeBudgetCheck } from './timeBudget.js';
 import type { OutputRecord, ResultSink } from './types.js';
@@ -17,6 +18,10 @@ export type { TimeBudget } from './timeBudget.js';
 const NDJSON_TYPE = 'application/x-ndjson';
 
 export type OutputCompression = { readonly format: 'gzip'; readonly level: number } | { readonly format: 'zstd'; readonly level: number };
+
+/** The compression a route's options ask for. */
+export const outputCompression = ({ compression, gzipLevel, zstdLevel }: CompressionOptions): OutputCompression =>
+  compression === 'gzip' ? { format: 'gzip', level: gzipLevel } : { format: 'zstd', level: zstdLevel };
 
 /** The file extension of a compressed output, e.g. `rejects.ndjson${compressedExtension(c)}`. */
 export const compressedExtension = ({ format }: OutputCompression): string => (format === 'gzip' ? '.gz' : '.zst');
@@ -40,12 +45,10 @@ const compressedNdjsonOutput = (sink: ResultSink, name: string, compression: Out
 };
 
 export interface NdjsonEtlOptions<T extends Transform> {
-  /** The output's name, e.g. `rows.ndjson.gz`. */
+  /** The output's name without its extension, e.g. `rows.ndjson` (`.gz` or `.zst` is added). */
   readonly output: string;
-  /** gzip at this level, unless `compression` is given. */
-  readonly gzipLevel: number;
   /** How the outputs are compressed; the rejects output is `rejects.ndjson.gz` or `.zst` to match. */
-  readonly compression?: OutputCompression;
+  readonly compression: OutputCompression;
   /** When given, a file that cannot finish before `deadline` is rejected early (see `timeBudget.ts`). */
   readonly budget?: TimeBudget;
   /** Options of the gunzip stage, when the body is gzipped. */
@@ -57,15 +60,15 @@ export interface NdjsonEtlOptions<T extends Transform> {
 /**
  * Runs the transform over `body` and resolves with it once the output (and the rejects, if any)
  * are stored. A corrupt gzip body becomes a `RejectionError`.
- * @example const etl = await runNdjsonEtl({ stream, gzipped }, sink, signal, { output: 'rows.ndjson.gz', gzipLevel: 1, create })
+ * @example const etl = await runNdjsonEtl({ stream, gzipped }, sink, signal, { output: 'rows.ndjson', compression: { format: 'gzip', level: 1 }, create })
  */
 export const runNdjsonEtl = async <T extends Transform>(
   body: { readonly stream: Readable; readonly gzipped: boolean },
   sink: ResultSink,
   signal: AbortSignal,
-  { output, gzipLevel, compression = { format: 'gzip', level: gzipLevel }, budget, gunzip, create }: NdjsonEtlOptions<T>,
+  { output, compression, budget, gunzip, create }: NdjsonEtlOptions<T>,
 ): Promise<T> => {
-  const records = compressedNdjsonOutput(sink, output, compression);
+  const records = compressedNdjsonOutput(sink, `${output}${compressedExtension(compression)}`, compression);
   let rejects: ReturnType<typeof compressedNdjsonOutput> | undefined;
   const transform = create(() => {
     rejects = compressedNdjsonOutput(sink, `rejects.ndjson${compressedExtension(compression)}`, compression);

@@ -1,7 +1,7 @@
 /** An in-memory `ResultSink` for tests: keeps each output's bytes, like S3 would. */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { OutputRecord, ResultSink } from '../../src/processors/types.js';
 
 export interface StoredOutput extends OutputRecord {
@@ -31,10 +31,10 @@ export class MemorySink implements ResultSink {
     return output.body;
   }
 
-  /** The parsed lines of a gzipped NDJSON output (`[]` when it was never written). */
+  /** The parsed lines of a gzip'd (or, named `.zst`, zstd'd) NDJSON output (`[]` when it was never written). */
   ndjson(name: string): unknown[] {
     if (!this.outputs.has(name)) return [];
-    const text = gunzipSync(this.body(name)).toString('utf8');
+    const text = (name.endsWith('.zst') ? zstdDecompressSync : gunzipSync)(this.body(name)).toString('utf8');
     return text === ''
       ? []
       : text

@@ -1,6 +1,6 @@
 /** The `access-logs` route options, their defaults and their checks. */
 import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
-import { memoizeOptions, OptionReader } from '../options.js';
+import { type CompressionOptions, compressionDefaults, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -29,7 +29,7 @@ const accessLogDefaults = {
   maxLineLength: 64 * 1024,
   /** Entries of the heavy-hitters tables: counts are exact for any key above 1/capacity of the lines. */
   topCapacity: 1000,
-  gzipLevel: 1,
+  ...compressionDefaults,
   /** `none` writes 7 × fewer bytes (ALB) for half the CPU per GB; `all` keeps every source field for queries. */
   sourceFields: 'all',
   /** JSON lines: the names of the fields that map to the normalized record. */
@@ -55,7 +55,7 @@ export interface JsonFieldNames {
   readonly userAgent: string;
 }
 
-export interface AccessLogOptions {
+export interface AccessLogOptions extends CompressionOptions {
   readonly format: LogFormat;
   readonly maxRejectRatio: number;
   readonly maxRejectedLines: number;
@@ -63,7 +63,6 @@ export interface AccessLogOptions {
   readonly maxLines: number;
   readonly maxLineLength: number;
   readonly topCapacity: number;
-  readonly gzipLevel: number;
   readonly sourceFields: SourceFields;
   readonly json: JsonFieldNames;
   readonly latencyUnit: LatencyUnit;
@@ -103,7 +102,7 @@ export const parseAccessLogOptions = memoizeOptions((raw): AccessLogOptions => {
     maxLines: read.integer('maxLines', accessLogDefaults.maxLines, 0),
     maxLineLength: read.integer('maxLineLength', accessLogDefaults.maxLineLength, 1, 64 * MiB),
     topCapacity: read.integer('topCapacity', accessLogDefaults.topCapacity, 20, 100_000),
-    gzipLevel: read.integer('gzipLevel', accessLogDefaults.gzipLevel, 1, 9),
+    ...readCompressionOptions(read),
     sourceFields: read.string('sourceFields', accessLogDefaults.sourceFields, isSourceFields, `must be one of ${sourceFieldChoices.join(', ')}`),
     json: jsonFieldNames(read),
     latencyUnit: read.string('latencyUnit', accessLogDefaults.latencyUnit, isUnit, `must be one of ${latencyUnits.join(', ')}`),

@@ -2,7 +2,7 @@
 import { isSchemaName, type SchemaName, schemaNames, schemas } from '../schemas/index.js';
 import type { Schema } from '../schemas/types.js';
 import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
-import { memoizeOptions, OptionReader } from '../options.js';
+import { type CompressionOptions, compressionDefaults, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -20,22 +20,14 @@ const csvDefaults = {
   /** In characters; a record is parsed whole, so this bounds memory per record. */
   maxRecordLength: 1 * MiB,
   maxFieldLength: 64 * 1024,
-  /** zlib level of the outputs: on the orders bench, level 6 took the ETL from 32 to 22 MB/s for an 18% smaller file. */
-  gzipLevel: 1,
-  /** `gzip` (every tool reads it) or `zstd` (faster, smaller; Athena, Spark and DuckDB read it). */
-  compression: 'gzip',
-  /** zstd level of the outputs when `compression` is `zstd`. */
-  zstdLevel: 1,
+  ...compressionDefaults,
   /** A row with invalid UTF-8 is rejected; `replace` keeps it with U+FFFD, as before issue 11. */
   invalidUtf8: 'reject',
   /** A row with a NUL byte is rejected; `keep` writes it as `\u0000`. */
   nulBytes: 'reject',
 } as const;
 
-export const compressions = ['gzip', 'zstd'] as const;
-export type Compression = (typeof compressions)[number];
-
-export interface CsvOptions {
+export interface CsvOptions extends CompressionOptions {
   readonly schema: Schema;
   readonly delimiter: string;
   readonly maxRejectRatio: number;
@@ -44,9 +36,6 @@ export interface CsvOptions {
   readonly maxRows: number;
   readonly maxRecordLength: number;
   readonly maxFieldLength: number;
-  readonly gzipLevel: number;
-  readonly compression: Compression;
-  readonly zstdLevel: number;
   readonly invalidUtf8: 'reject' | 'replace';
   readonly nulBytes: 'reject' | 'keep';
 }
@@ -75,9 +64,7 @@ export const parseCsvOptions = memoizeOptions((raw): CsvOptions => {
     maxRows: read.integer('maxRows', csvDefaults.maxRows, 0),
     maxRecordLength,
     maxFieldLength: read.integer('maxFieldLength', csvDefaults.maxFieldLength, 1, maxRecordLength),
-    gzipLevel: read.integer('gzipLevel', csvDefaults.gzipLevel, 1, 9),
-    compression: read.string('compression', csvDefaults.compression, oneOf(compressions), `must be one of ${compressions.join(', ')}`),
-    zstdLevel: read.integer('zstdLevel', csvDefaults.zstdLevel, 1, 19),
+    ...readCompressionOptions(read),
     invalidUtf8: read.string('invalidUtf8', csvDefaults.invalidUtf8, oneOf(['reject', 'replace'] as const), 'must be one of reject, replace'),
     nulBytes: read.string('nulBytes', csvDefaults.nulBytes, oneOf(['reject', 'keep'] as const), 'must be one of reject, keep'),
   };

@@ -148,6 +148,23 @@ describe('access-logs: records and rejects', () => {
   });
 });
 
+describe("access-logs: compression 'zstd'", () => {
+  test('writes records.ndjson.zst and rejects.ndjson.zst with the records and rejects of gzip, and the same summary', async () => {
+    const gzipped = (await run(fixture('alb.log'), OPTIONS['alb.log'])).sink;
+    const { sink } = await run(fixture('alb.log'), { ...OPTIONS['alb.log'], compression: 'zstd' });
+    expect(sink.names()).toEqual(['records.ndjson.zst', 'rejects.ndjson.zst', 'summary.json']);
+    expect(sink.ndjson('records.ndjson.zst')).toEqual(gzipped.ndjson('records.ndjson.gz'));
+    expect(sink.ndjson('rejects.ndjson.zst')).toEqual(gzipped.ndjson('rejects.ndjson.gz'));
+    expect(summaryOf(sink)).toEqual(summaryOf(gzipped));
+  });
+
+  test('the reject-ratio reason names the zstd rejects output', async () => {
+    await expect(run(`${ALB_LINE}\nnot a log line\n`, { format: 'alb', maxRejectRatio: 0.4, compression: 'zstd' })).rejects.toThrow(
+      new RejectionError('access-logs lines: reject ratio must be at most 0.4, 0.5000 given (1 of 2 lines rejected, see rejects.ndjson.zst)'),
+    );
+  });
+});
+
 describe('access-logs: rejected files', () => {
   test.each([
     [

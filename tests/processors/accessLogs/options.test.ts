@@ -10,6 +10,9 @@ test('defaults', () => {
     topCapacity: 1000,
     latencyUnit: 'ms',
     sourceFields: 'all',
+    compression: 'gzip',
+    gzipLevel: 1,
+    zstdLevel: 1,
   });
 });
 
@@ -19,6 +22,8 @@ test.each([
   [{ sourceFields: 'some' }, "access-logs options.sourceFields: must be one of all, none, 'some' given"],
   [{ timestampField: '' }, "access-logs options.timestampField: must be a field name of 1 to 256 characters, '' given"],
   [{ topCapacity: 5 }, "access-logs options.topCapacity: must be an integer between 20 and 100000, '5' given"],
+  [{ compression: 'brotli' }, "access-logs options.compression: must be one of gzip, zstd, 'brotli' given"],
+  [{ zstdLevel: 20 }, "access-logs options.zstdLevel: must be an integer between 1 and 19, '20' given"],
   [{ maxRejectRatio: 2 }, "access-logs options.maxRejectRatio: must be a number between 0 and 1, '2' given"],
 ])('%j is a ConfigError: %s', (raw, message) => {
   expect(() => parseAccessLogOptions(raw)).toThrow(new ConfigError(message));
