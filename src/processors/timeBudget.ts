@@ -30,6 +30,11 @@ export class TimeBudgetCheck extends Transform {
   private readonly minSampleMs: number;
   private bytes = 0;
 
+  /** The object's bytes passed on so far (before gunzip). */
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
   constructor(private readonly budget: TimeBudget | undefined) {
     super();
     this.now = budget?.now ?? Date.now;

@@ -1,6 +1,6 @@
 /** The `access-logs` route options, their defaults and their checks. */
 import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
-import { type CompressionOptions, compressionDefaults, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
+import { type CompressionOptions, compressionDefaults, MAX_COMPRESSION_RATIO, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -24,6 +24,8 @@ const accessLogDefaults = {
   maxRejectedLines: DEFAULT_MAX_REJECTED,
   /** Bytes after gunzip: a 10 MB .gz can inflate to terabytes. */
   maxDecompressedBytes: 8 * GiB,
+  /** gzip inputs: inflating more than this many times the compressed size rejects the file (decompression bombs). */
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
   maxLines: 50_000_000,
   /** In characters; a line is parsed whole, so this bounds memory per line. ALB lines are ~0.5–2 KiB. */
   maxLineLength: 64 * 1024,
@@ -60,6 +62,7 @@ export interface AccessLogOptions extends CompressionOptions {
   readonly maxRejectRatio: number;
   readonly maxRejectedLines: number;
   readonly maxDecompressedBytes: number;
+  readonly maxCompressionRatio: number;
   readonly maxLines: number;
   readonly maxLineLength: number;
   readonly topCapacity: number;
@@ -99,6 +102,7 @@ export const parseAccessLogOptions = memoizeOptions((raw): AccessLogOptions => {
     maxRejectRatio: read.number('maxRejectRatio', accessLogDefaults.maxRejectRatio, { min: 0, max: 1 }),
     maxRejectedLines: read.integer('maxRejectedLines', accessLogDefaults.maxRejectedLines, 0),
     maxDecompressedBytes: read.integer('maxDecompressedBytes', accessLogDefaults.maxDecompressedBytes, 1),
+    maxCompressionRatio: read.number('maxCompressionRatio', accessLogDefaults.maxCompressionRatio, { min: 1, max: 1_000_000 }),
     maxLines: read.integer('maxLines', accessLogDefaults.maxLines, 0),
     maxLineLength: read.integer('maxLineLength', accessLogDefaults.maxLineLength, 1, 64 * MiB),
     topCapacity: read.integer('topCapacity', accessLogDefaults.topCapacity, 20, 100_000),

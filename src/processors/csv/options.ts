@@ -2,7 +2,7 @@
 import { isSchemaName, type SchemaName, schemaNames, schemas } from '../schemas/index.js';
 import type { Schema } from '../schemas/types.js';
 import { DEFAULT_MAX_REJECTED } from '../ndjsonBatches.js';
-import { type CompressionOptions, compressionDefaults, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
+import { type CompressionOptions, compressionDefaults, MAX_COMPRESSION_RATIO, memoizeOptions, OptionReader, readCompressionOptions } from '../options.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -16,6 +16,8 @@ const csvDefaults = {
   maxRejectedRows: DEFAULT_MAX_REJECTED,
   /** Bytes after gunzip: a 10 MB .gz can inflate to terabytes. */
   maxDecompressedBytes: 8 * GiB,
+  /** gzip inputs: inflating more than this many times the compressed size rejects the file (decompression bombs). */
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
   maxRows: 50_000_000,
   /** In characters; a record is parsed whole, so this bounds memory per record. */
   maxRecordLength: 1 * MiB,
@@ -33,6 +35,7 @@ export interface CsvOptions extends CompressionOptions {
   readonly maxRejectRatio: number;
   readonly maxRejectedRows: number;
   readonly maxDecompressedBytes: number;
+  readonly maxCompressionRatio: number;
   readonly maxRows: number;
   readonly maxRecordLength: number;
   readonly maxFieldLength: number;
@@ -61,6 +64,7 @@ export const parseCsvOptions = memoizeOptions((raw): CsvOptions => {
     maxRejectRatio: read.number('maxRejectRatio', csvDefaults.maxRejectRatio, { min: 0, max: 1 }),
     maxRejectedRows: read.integer('maxRejectedRows', csvDefaults.maxRejectedRows, 0),
     maxDecompressedBytes: read.integer('maxDecompressedBytes', csvDefaults.maxDecompressedBytes, 1),
+    maxCompressionRatio: read.number('maxCompressionRatio', csvDefaults.maxCompressionRatio, { min: 1, max: 1_000_000 }),
     maxRows: read.integer('maxRows', csvDefaults.maxRows, 0),
     maxRecordLength,
     maxFieldLength: read.integer('maxFieldLength', csvDefaults.maxFieldLength, 1, maxRecordLength),

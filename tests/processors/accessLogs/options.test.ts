@@ -24,6 +24,7 @@ test.each([
   [{ topCapacity: 5 }, "access-logs options.topCapacity: must be an integer between 20 and 100000, '5' given"],
   [{ compression: 'brotli' }, "access-logs options.compression: must be one of gzip, zstd, 'brotli' given"],
   [{ zstdLevel: 20 }, "access-logs options.zstdLevel: must be an integer between 1 and 19, '20' given"],
+  [{ maxCompressionRatio: 0.5 }, "access-logs options.maxCompressionRatio: must be a number between 1 and 1000000, '0.5' given"],
   [{ maxRejectRatio: 2 }, "access-logs options.maxRejectRatio: must be a number between 0 and 1, '2' given"],
 ])('%j is a ConfigError: %s', (raw, message) => {
   expect(() => parseAccessLogOptions(raw)).toThrow(new ConfigError(message));
