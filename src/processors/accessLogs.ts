@@ -7,7 +7,7 @@
  */
 import { AccessLogTransform } from './accessLogs/logTransform.js';
 import { parseAccessLogOptions } from './accessLogs/options.js';
-import { checkRejectRatio, compressedExtension, outputCompression, runNdjsonEtl } from './ndjsonEtl.js';
+import { checkRejectRatio, outputCompression, rejectsOutput, runNdjsonEtl } from './ndjsonEtl.js';
 import { peekHead, startsWithGzipMagic } from './streams.js';
 import type { Processor, ProcessorModule } from './types.js';
 
@@ -31,7 +31,7 @@ const processAccessLogs: Processor = async (input, context, sink) => {
     create: (openRejects) => new AccessLogTransform(options, openRejects),
   });
   const rejected = { rejected: logs.counts.linesRejected, total: logs.counts.linesIn };
-  checkRejectRatio('access-logs lines', 'lines', rejected, options.maxRejectRatio, `rejects.ndjson${compressedExtension(compression)}`);
+  checkRejectRatio('access-logs lines', 'lines', rejected, options.maxRejectRatio, rejectsOutput(compression));
   const summary = logs.summary.summary(logs.counts, logs.format ?? null);
   await sink.write('summary.json', Buffer.from(`${JSON.stringify(summary, null, 2)}\n`), 'application/json');
   const { byStatusClass } = summary.requests;

@@ -30,7 +30,7 @@ export class CompressionRatioCheck extends Transform {
     const ratio = (this.inflated / compressed).toFixed(0);
     callback(
       new RejectionError(
-        `gzip: compression ratio must be at most ${this.maxRatio}, ${ratio} given (${this.inflated} bytes out of the first ${compressed}); ` +
+        `gzip: compression ratio must be at most ${this.maxRatio}, ${ratio} given (${this.inflated} bytes inflated from the first ${compressed}); ` +
           'the route option maxCompressionRatio raises the cap',
       ),
     );

@@ -6,7 +6,7 @@
  */
 import { CsvEtl } from './csv/etlTransform.js';
 import { parseCsvOptions } from './csv/options.js';
-import { checkRejectRatio, compressedExtension, outputCompression, runNdjsonEtl } from './ndjsonEtl.js';
+import { checkRejectRatio, outputCompression, rejectsOutput, runNdjsonEtl } from './ndjsonEtl.js';
 import { peekHead, startsWithGzipMagic } from './streams.js';
 import type { Processor, ProcessorModule } from './types.js';
 
@@ -23,7 +23,7 @@ const processCsv: Processor = async (input, context, sink) => {
     create: (openRejects) => new CsvEtl(options, openRejects),
   });
   const { rowsRejected, rowsIn } = etl.counts;
-  checkRejectRatio('csv rows', 'rows', { rejected: rowsRejected, total: rowsIn }, options.maxRejectRatio, `rejects.ndjson${compressedExtension(compression)}`);
+  checkRejectRatio('csv rows', 'rows', { rejected: rowsRejected, total: rowsIn }, options.maxRejectRatio, rejectsOutput(compression));
   return { counts: { ...etl.counts } };
 };
 

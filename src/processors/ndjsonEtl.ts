@@ -24,8 +24,11 @@ export type OutputCompression = { readonly format: 'gzip'; readonly level: numbe
 export const outputCompression = ({ compression, gzipLevel, zstdLevel }: CompressionOptions): OutputCompression =>
   compression === 'gzip' ? { format: 'gzip', level: gzipLevel } : { format: 'zstd', level: zstdLevel };
 
-/** The file extension of a compressed output, e.g. `rejects.ndjson${compressedExtension(c)}`. */
+/** The file extension of a compressed output, e.g. `rows.ndjson${compressedExtension(c)}`. */
 export const compressedExtension = ({ format }: OutputCompression): string => (format === 'gzip' ? '.gz' : '.zst');
+
+/** The name of the rejects output, opened on the first bad record. */
+export const rejectsOutput = (compression: OutputCompression): string => `rejects.ndjson${compressedExtension(compression)}`;
 
 /**
  * Starts a sink write of a compressed NDJSON stream; a failed write destroys the stream, failing
@@ -74,7 +77,7 @@ export const runNdjsonEtl = async <T extends Transform>(
   const records = compressedNdjsonOutput(sink, `${output}${compressedExtension(compression)}`, compression);
   let rejects: ReturnType<typeof compressedNdjsonOutput> | undefined;
   const transform = create(() => {
-    rejects = compressedNdjsonOutput(sink, `rejects.ndjson${compressedExtension(compression)}`, compression);
+    rejects = compressedNdjsonOutput(sink, rejectsOutput(compression), compression);
     rejects.stored.catch((error: unknown) => transform.destroy(error instanceof Error ? error : new Error(String(error))));
     return rejects.stream;
   });

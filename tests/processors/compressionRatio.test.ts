@@ -34,7 +34,7 @@ describe('CompressionRatioCheck', () => {
     // 300,000 bytes read may inflate to 30,000,000: the 29th MiB passes that.
     await expect(check(32 * MiB, 300_000, 100)).rejects.toThrow(
       new RejectionError(
-        `gzip: compression ratio must be at most 100, 101 given (${29 * MiB} bytes out of the first 300000); the route option maxCompressionRatio raises the cap`,
+        `gzip: compression ratio must be at most 100, 101 given (${29 * MiB} bytes inflated from the first 300000); the route option maxCompressionRatio raises the cap`,
       ),
     );
   });
