@@ -25,7 +25,7 @@ const processAccessLogs: Processor = async (input, context, sink) => {
   const logs = await runNdjsonEtl({ stream, gzipped }, sink, context.signal, {
     output: 'records.ndjson',
     compression,
-    maxCompressionRatio: options.maxCompressionRatio,
+    limits: { place: 'access-logs', maxDecompressedBytes: options.maxDecompressedBytes, maxCompressionRatio: options.maxCompressionRatio },
     gunzip: { chunkSize: ACCESS_LOGS_GUNZIP_CHUNK },
     budget: { deadline: context.deadline, totalBytes: context.source.size },
     create: (openRejects) => new AccessLogTransform(options, openRejects),

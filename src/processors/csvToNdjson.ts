@@ -18,7 +18,7 @@ const processCsv: Processor = async (input, context, sink) => {
   const etl = await runNdjsonEtl({ stream, gzipped }, sink, context.signal, {
     output: 'rows.ndjson',
     compression,
-    maxCompressionRatio: options.maxCompressionRatio,
+    limits: { place: 'csv', maxDecompressedBytes: options.maxDecompressedBytes, maxCompressionRatio: options.maxCompressionRatio },
     budget: { deadline: context.deadline, totalBytes: context.source.size },
     create: (openRejects) => new CsvEtl(options, openRejects),
   });

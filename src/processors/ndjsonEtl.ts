@@ -8,7 +8,7 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip, createGzip, createZstdCompress, type ZlibOptions } from 'node:zlib';
 import { RejectionError } from '../errors.js';
-import { CompressionRatioCheck } from './compressionRatio.js';
+import { type DecompressedLimits, DecompressedSizeCheck } from './decompressedSize.js';
 import type { CompressionOptions } from './options.js';
 import { gzipRejection } from './streams.js';
 import { type TimeBudget, TimeBudgetCheck } from './timeBudget.js';
@@ -57,8 +57,8 @@ export interface NdjsonEtlOptions<T extends Transform> {
   readonly budget?: TimeBudget;
   /** Options of the gunzip stage, when the body is gzipped. */
   readonly gunzip?: ZlibOptions;
-  /** A gzipped body that inflates more than this many times its size is rejected (see `compressionRatio.ts`). */
-  readonly maxCompressionRatio: number;
+  /** Caps on the bytes after gunzip: their size, and for gzip their ratio to the bytes read (`decompressedSize.ts`). */
+  readonly limits: DecompressedLimits;
   /** Builds the transform; `openRejects` starts `rejects.ndjson.gz` and returns its input. */
   readonly create: (openRejects: () => Writable) => T;
 }
@@ -66,13 +66,13 @@ export interface NdjsonEtlOptions<T extends Transform> {
 /**
  * Runs the transform over `body` and resolves with it once the output (and the rejects, if any)
  * are stored. A corrupt gzip body becomes a `RejectionError`.
- * @example const etl = await runNdjsonEtl({ stream, gzipped }, sink, signal, { output: 'rows.ndjson', compression: { format: 'gzip', level: 1 }, maxCompressionRatio: 100, create })
+ * @example const etl = await runNdjsonEtl({ stream, gzipped }, sink, signal, { output: 'rows.ndjson', compression, limits, create })
  */
 export const runNdjsonEtl = async <T extends Transform>(
   body: { readonly stream: Readable; readonly gzipped: boolean },
   sink: ResultSink,
   signal: AbortSignal,
-  { output, compression, budget, gunzip, maxCompressionRatio, create }: NdjsonEtlOptions<T>,
+  { output, compression, budget, gunzip, limits, create }: NdjsonEtlOptions<T>,
 ): Promise<T> => {
   const records = compressedNdjsonOutput(sink, `${output}${compressedExtension(compression)}`, compression);
   let rejects: ReturnType<typeof compressedNdjsonOutput> | undefined;
@@ -84,11 +84,11 @@ export const runNdjsonEtl = async <T extends Transform>(
   try {
     // Counts the bytes read (the object's, before gunzip) against the time left; passes them on as they are.
     const budgetCheck = new TimeBudgetCheck(budget);
-    // Counts what gunzip gives out against what was read: a decompression bomb stops early.
-    const inflation = () => new CompressionRatioCheck(() => budgetCheck.bytesRead, maxCompressionRatio);
+    // Counts what gunzip gives out (or the plain body) against the caps, and for gzip against what was read.
+    const sizeCheck = new DecompressedSizeCheck(limits, body.gzipped ? () => budgetCheck.bytesRead : undefined);
     const parsed = body.gzipped
-      ? pipeline(body.stream, budgetCheck, createGunzip(gunzip), inflation(), transform, records.stream, { signal })
-      : pipeline(body.stream, budgetCheck, transform, records.stream, { signal });
+      ? pipeline(body.stream, budgetCheck, createGunzip(gunzip), sizeCheck, transform, records.stream, { signal })
+      : pipeline(body.stream, budgetCheck, sizeCheck, transform, records.stream, { signal });
     await Promise.all([parsed, records.stored]);
     await rejects?.stored;
   } catch (error: unknown) {

@@ -43,7 +43,6 @@ export class AccessLogTransform extends NdjsonBatchTransform {
   private batchStart = 0;
   private outputBytes = 0;
   private line = 0;
-  private bytes = 0;
 
   constructor(
     private readonly options: AccessLogOptions,
@@ -55,11 +54,6 @@ export class AccessLogTransform extends NdjsonBatchTransform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.options.maxDecompressedBytes) {
-      callback(new RejectionError(`access-logs: decompressed size must be at most ${this.options.maxDecompressedBytes} bytes, more given`));
-      return;
-    }
     this.guarded(callback, () => {
       this.splitLines(chunk);
       this.flushBatches(false, callback);

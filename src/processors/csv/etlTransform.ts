@@ -34,7 +34,6 @@ export class CsvEtl extends NdjsonBatchTransform {
   private readonly reader: CsvReader;
   private readonly out = new ByteOutput();
   private encoders: Encoders | undefined;
-  private bytes = 0;
 
   constructor(
     private readonly options: CsvOptions,
@@ -46,10 +45,6 @@ export class CsvEtl extends NdjsonBatchTransform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      this.bytes += chunk.length;
-      if (this.bytes > this.options.maxDecompressedBytes) {
-        throw new RejectionError(`csv: decompressed size must be at most ${this.options.maxDecompressedBytes} bytes, more given`);
-      }
       this.reader.push(chunk);
       if (this.out.pos >= BATCH_BYTES) this.pushTaken();
       this.flushBatches(false, callback);

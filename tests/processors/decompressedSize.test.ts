@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { RejectionError } from '../../src/errors.js';
 import accessLogs from '../../src/processors/accessLogs.js';
-import { CompressionRatioCheck, MIN_INFLATED_BYTES } from '../../src/processors/compressionRatio.js';
+import { DecompressedSizeCheck, MIN_INFLATED_BYTES } from '../../src/processors/decompressedSize.js';
 import csvToNdjson from '../../src/processors/csvToNdjson.js';
 import { ordersHeader } from '../helpers/orders.js';
 import { runProcessor } from '../helpers/processorRun.js';
@@ -17,7 +17,7 @@ const check = async (inflated: number, compressed: number, maxRatio: number): Pr
   const chunks = Array.from({ length: Math.ceil(inflated / MiB) }, (_, i) => Buffer.alloc(Math.min(MiB, inflated - i * MiB)));
   await pipeline(
     Readable.from(chunks),
-    new CompressionRatioCheck(() => compressed, maxRatio),
+    new DecompressedSizeCheck({ place: 'test', maxDecompressedBytes: 8 * 1024 ** 3, maxCompressionRatio: maxRatio }, () => compressed),
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
         passed += chunk.length;
@@ -28,7 +28,7 @@ const check = async (inflated: number, compressed: number, maxRatio: number): Pr
   return passed;
 };
 
-describe('CompressionRatioCheck', () => {
+describe('DecompressedSizeCheck: the compression ratio', () => {
   test('passes a body up to the ratio, rejects one past it at the first chunk over', async () => {
     expect(await check(32 * MiB, 335_545, 100)).toBe(32 * MiB); // 32 MiB / 335,545 = 99.99998
     // 300,000 bytes read may inflate to 30,000,000: the 29th MiB passes that.
