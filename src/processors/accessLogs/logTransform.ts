@@ -71,14 +71,6 @@ export class AccessLogTransform extends NdjsonBatchTransform {
     });
   }
 
-  private guarded(callback: TransformCallback, work: () => void): void {
-    try {
-      work();
-    } catch (error: unknown) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
   private useFormat(format: ConcreteFormat): LineParser {
     this.format = format;
     this.parser = lineParser(format, this.options);

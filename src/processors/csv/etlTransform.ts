@@ -44,24 +44,20 @@ export class CsvEtl extends NdjsonBatchTransform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
+    this.guarded(callback, () => {
       this.reader.push(chunk);
       if (this.out.pos >= BATCH_BYTES) this.pushTaken();
       this.flushBatches(false, callback);
-    } catch (error: unknown) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-    }
+    });
   }
 
   override _flush(callback: TransformCallback): void {
-    try {
+    this.guarded(callback, () => {
       this.reader.end();
       if (this.encoders === undefined) this.noHeader();
       this.pushTaken();
       this.flushBatches(true, callback);
-    } catch (error: unknown) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-    }
+    });
   }
 
   private pushTaken(): void {

@@ -3,12 +3,12 @@
  * unchanged as the reference the byte-level ETL must match (csvEquivalence.test.ts).
  *
  * CSV bytes in, NDJSON text out: decode → parse → encode each row against the schema.
- * Output and rejects are batched by `NdjsonBatchTransform`.
+ * Output is batched into ~64 KiB strings here, rejects by `NdjsonBatchTransform`.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { TransformCallback } from 'node:stream';
 import { RejectionError } from '../../../src/errors.js';
-import { NdjsonBatchTransform, type OpenRejects } from '../../../src/processors/ndjsonBatches.js';
+import { BATCH_CHARS, NdjsonBatchTransform, type OpenRejects } from '../../../src/processors/ndjsonBatches.js';
 import { CsvParser } from './csvParser.js';
 import type { CsvOptions } from '../../../src/processors/csv/options.js';
 import { compileRowEncoder, type RowEncoder } from '../../../src/processors/csv/rowEncoder.js';
@@ -28,6 +28,7 @@ export class ReferenceCsvEtl extends NdjsonBatchTransform {
   private encoder: RowEncoder | undefined;
   private bytes = 0;
   private started = false;
+  private batch = '';
 
   constructor(
     private readonly options: CsvOptions,
@@ -54,6 +55,7 @@ export class ReferenceCsvEtl extends NdjsonBatchTransform {
     try {
       this.parseText(this.decoder.end());
       this.parser.end();
+      if (this.batch !== '') this.push(this.batch);
       this.flushBatches(true, callback);
     } catch (error: unknown) {
       callback(error instanceof Error ? error : new Error(String(error)));
@@ -67,6 +69,15 @@ export class ReferenceCsvEtl extends NdjsonBatchTransform {
       if (text.startsWith(BOM)) text = text.slice(1);
     }
     this.parser.push(text);
+  }
+
+  /** One NDJSON line (with its `\n`) of output. */
+  private pushLine(line: string): void {
+    this.batch += line;
+    if (this.batch.length >= BATCH_CHARS) {
+      this.push(this.batch);
+      this.batch = '';
+    }
   }
 
   private onRecord(fields: string[], line: number): void {
