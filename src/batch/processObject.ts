@@ -85,15 +85,15 @@ const notProcessed = (decision: Exclude<Decision, 'process'>): ObjectOutcome =>
 
 const withWarning = (outcome: ObjectOutcome, warning: string | undefined): ObjectOutcome => (warning === undefined ? outcome : { ...outcome, warning });
 
+/** Tags what `outputs` has that `kept` lacks; most writes replace nothing, and then there is no promise to await. */
+const tag = (outputs: readonly OutputRecord[], kept: readonly OutputRecord[], deps: ObjectDependencies) =>
+  outputs.length === 0 ? undefined : tagSuperseded(deps.s3, deps.resultsBucket, unreferenced(outputs, kept), deps.signal);
+
 /**
  * Writes the manifest over `stored` (or where none exists); a lost race re-reads and decides
  * again. Whichever manifest is current in the end, the outputs it does not reference and that
  * this write made unreferenced (the replaced manifest's, or ours when we lost) are tagged.
  */
-/** Tags what `outputs` has that `kept` lacks; most writes replace nothing, and then there is no promise to await. */
-const tag = (outputs: readonly OutputRecord[], kept: readonly OutputRecord[], deps: ObjectDependencies) =>
-  outputs.length === 0 ? undefined : tagSuperseded(deps.s3, deps.resultsBucket, unreferenced(outputs, kept), deps.signal);
-
 const record = async (key: string, manifest: Manifest, stored: StoredManifest | undefined, deps: ObjectDependencies): Promise<ObjectOutcome> => {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     if (await deps.manifests.write(key, manifest, stored, deps.signal)) {

@@ -7,8 +7,8 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { messageFailure } from '../batch/messageFailure.js';
-import type { BatchContext, ObjectOutcome, Outcomes, ParsedMessage } from '../batch/types.js';
+import { NOT_FINISHED, messageFailure } from '../batch/messageFailure.js';
+import type { BatchContext, Outcomes, ParsedMessage } from '../batch/types.js';
 
 export interface LogOutcomesOptions {
   readonly logger: Logger;
@@ -22,8 +22,6 @@ const COUNTERS = ['processed', 'rejected', 'retried', 'skipped', 'duplicate', 'u
 type Counter = (typeof COUNTERS)[number];
 
 const VERBOSE_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO']);
-
-const NOT_FINISHED: ObjectOutcome = { status: 'retry', reason: 'not finished within the time budget' };
 
 const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, totals: Record<Counter, number>): void => {
   const { messageId } = message.record;

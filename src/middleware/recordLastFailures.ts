@@ -8,7 +8,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { messageFailure } from '../batch/messageFailure.js';
+import { messageFailure, outcomeOf } from '../batch/messageFailure.js';
 import type { BatchContext } from '../batch/types.js';
 import { messageOf } from '../errors.js';
 import { lastFailureKey } from '../storage/resultKeys.js';
@@ -49,8 +49,8 @@ export const recordLastFailures = ({
       const failure = messageFailure(message, outcomes);
       if (failure === undefined || message.receiveCount < maxReceives || message.kind !== 'objects') continue;
       for (const { source } of message.objects) {
-        const outcome = outcomes?.get(source)?.outcome;
-        const reason = outcome?.status === 'retry' ? outcome.reason : outcome === undefined ? 'not finished within the time budget' : failure;
+        const outcome = outcomeOf(source, outcomes);
+        const reason = outcome.status === 'retry' ? outcome.reason : failure;
         const record: LastFailure = {
           source,
           messageId: message.record.messageId,
