@@ -7,6 +7,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { loadProcessor } from '../../src/processors/registry.js';
+import { httpStatusOf } from '../../src/storage/classifyS3Error.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import { createEnqueuer, parseRate } from '../enqueue.js';
 import { createProgress } from '../progress.js';
@@ -68,8 +69,8 @@ export const reprocess = async (stage: Stage, options: Readonly<Record<string, u
   };
   const isCurrent = async (manifest: Manifest): Promise<boolean> => {
     const { bucket, key, versionId } = manifest.source;
-    const head = await stage.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error: { $metadata?: { httpStatusCode?: number } }) => {
-      if (error.$metadata?.httpStatusCode === 404) return undefined;
+    const head = await stage.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+      if (httpStatusOf(error) === 404) return undefined;
       throw error;
     });
     return head !== undefined && head.VersionId === versionId;

@@ -7,6 +7,7 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { LastFailure } from '../../src/middleware/recordLastFailures.js';
 import { INBOX } from '../../src/config/routes.js';
+import { httpStatusOf } from '../../src/storage/classifyS3Error.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
 import { lastFailureKey, manifestKey, unmappedManifestKey, unsafeKeyReason } from '../../src/storage/resultKeys.js';
 import { formatBytes } from '../progress.js';
@@ -38,7 +39,7 @@ const headVersion = async (stage: Stage, key: string, versionId: string | undefi
     const head = await stage.s3.send(new HeadObjectCommand({ Bucket: stage.outputs.UploadBucketName, Key: key, VersionId: versionId }));
     return { versionId: head.VersionId, eTag: head.ETag };
   } catch (error: unknown) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     if (status === 404 || status === 400) return undefined;
     throw error;
   }

@@ -13,8 +13,13 @@ interface SdkErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
+const shapeOf = (error: unknown): SdkErrorShape => (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+
+/** The HTTP status of an SDK error's response, if it got one. @example httpStatusOf(error) === 404 */
+export const httpStatusOf = (error: unknown): number | undefined => shapeOf(error).$metadata?.httpStatusCode;
+
 const codeOf = (error: unknown): { code: string; status: number | undefined } => {
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const shape = shapeOf(error);
   return { code: shape.Code ?? shape.name ?? 'Error', status: shape.$metadata?.httpStatusCode };
 };
 

@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { OutputRecord, SourceObject } from '../types.js';
-import { classifyS3Error } from './classifyS3Error.js';
+import { classifyS3Error, httpStatusOf } from './classifyS3Error.js';
 
 export interface Manifest {
   readonly schemaVersion: 1;
@@ -57,7 +57,7 @@ export class ManifestStore {
       await this.s3.send(new PutObjectCommand(input), { abortSignal });
       return true;
     } catch (error: unknown) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatusOf(error);
       // 412: the condition failed; 409: a concurrent conditional write is in progress.
       if (status === 412 || status === 409) return false;
       throw classifyS3Error(error, `writing manifest s3://${this.resultsBucket}/${key}`, { bucket: this.resultsBucket, key });

@@ -7,7 +7,7 @@
  */
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SourceObject } from '../types.js';
-import { classifyS3Error } from './classifyS3Error.js';
+import { classifyS3Error, httpStatusOf } from './classifyS3Error.js';
 
 /**
  * Sequencers are hex strings of varying length, compared after right-padding with zeros (AWS S3
@@ -48,8 +48,7 @@ const currentVersionId = async (s3: S3Client, source: SourceObject, abortSignal:
   try {
     return (await s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }), { abortSignal })).VersionId;
   } catch (error: unknown) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return undefined;
+    if (httpStatusOf(error) === 404) return undefined;
     throw classifyS3Error(error, `reading the current version of s3://${source.bucket}/${source.key}`, { bucket: source.bucket, key: source.key });
   }
 };
