@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { parseMessage } from '../src/middleware/parseS3Notifications.js';
 import { type Manifest, ManifestStore } from '../src/storage/manifestStore.js';
-import { manifestKey, unmappedManifestKey, unsafeKeyReason } from '../src/storage/resultKeys.js';
+import { recordedManifestKey } from '../src/storage/resultKeys.js';
 import type { SourceObject } from '../src/types.js';
 import type { BatchOutcome } from './eventSource/sqsEventSource.js';
 
@@ -44,12 +44,8 @@ export interface OutcomeSources {
 const isThisVersion = (manifest: Manifest, source: SourceObject): boolean =>
   source.versionId !== undefined ? manifest.source.versionId === source.versionId : manifest.source.sequencer === source.sequencer;
 
-/** Where the worker records this object (validateS3Records' rule: unmappable keys and buckets go under _unmapped/). */
-const manifestKeyOf = (source: SourceObject, uploadBucket: string): string =>
-  source.bucket !== uploadBucket || unsafeKeyReason(source.key) !== undefined ? unmappedManifestKey(source) : manifestKey(source.key);
-
 const settledOutcome = async (source: SourceObject, sources: OutcomeSources): Promise<FileOutcome> => {
-  const stored = await new ManifestStore(sources.s3, sources.resultsBucket).read(manifestKeyOf(source, sources.uploadBucket));
+  const stored = await new ManifestStore(sources.s3, sources.resultsBucket).read(recordedManifestKey(source, sources.uploadBucket));
   const { key, versionId } = source;
   if (stored === undefined || !isThisVersion(stored.manifest, source)) return { status: 'acknowledged', key, versionId };
   const { status, counts, reason, timings } = stored.manifest;

@@ -7,10 +7,10 @@
  */
 import { ListObjectVersionsCommand, type ObjectVersion } from '@aws-sdk/client-s3';
 import { INBOX } from '../../src/config/routes.js';
+import { recordedManifestKey } from '../../src/storage/resultKeys.js';
 import { createEnqueuer, parseRate } from '../enqueue.js';
 import { createProgress } from '../progress.js';
 import type { Stage } from '../stage.js';
-import { manifestKeyFor } from './status.js';
 
 /** Where a listing resumes: the markers of the page to read next (ListObjectVersions). */
 interface Position {
@@ -76,7 +76,7 @@ export const backfill = async (stage: Stage, options: Readonly<Record<string, un
     counts.listed++;
     if (since !== undefined && (version.LastModified ?? new Date(0)) < since) counts.older++;
     else {
-      const stored = await stage.manifests.read(manifestKeyFor(bucket, key));
+      const stored = await stage.manifests.read(recordedManifestKey({ bucket, key }, bucket));
       if (stored !== undefined && stored.manifest.source.versionId === version.VersionId) counts.alreadyDone++;
       else {
         counts.enqueued++;

@@ -9,7 +9,7 @@ import type { LastFailure } from '../../src/middleware/recordLastFailures.js';
 import { INBOX } from '../../src/config/routes.js';
 import { httpStatusOf } from '../../src/storage/classifyS3Error.js';
 import type { Manifest } from '../../src/storage/manifestStore.js';
-import { lastFailureKey, manifestKey, unmappedManifestKey, unsafeKeyReason } from '../../src/storage/resultKeys.js';
+import { lastFailureKey, recordedManifestKey } from '../../src/storage/resultKeys.js';
 import { formatBytes } from '../progress.js';
 import { objectsIn, peekMessages, queueDepth } from '../queues.js';
 import type { Stage } from '../stage.js';
@@ -29,10 +29,6 @@ export type FileStatus =
     }
   | { readonly state: 'pending'; readonly versionId?: string; readonly queued: number; readonly inFlight: number; readonly recordedVersion?: string }
   | { readonly state: 'unknown'; readonly reason: string };
-
-/** The key a version's manifest is stored under: unsafe keys are recorded by hash (resultKeys.ts). */
-export const manifestKeyFor = (bucket: string, key: string): string =>
-  unsafeKeyReason(key) === undefined ? manifestKey(key) : unmappedManifestKey({ bucket, key });
 
 const headVersion = async (stage: Stage, key: string, versionId: string | undefined) => {
   try {
@@ -76,7 +72,7 @@ export const statusOf = async (stage: Stage, key: string, options: StatusOptions
     const which = options.version === undefined ? '' : ` version ${options.version}`;
     return { state: 'unknown', reason: `no object ${key}${which} in s3://${stage.outputs.UploadBucketName}` };
   }
-  const stored = await stage.manifests.read(manifestKeyFor(stage.outputs.UploadBucketName, key));
+  const stored = await stage.manifests.read(recordedManifestKey({ bucket: stage.outputs.UploadBucketName, key }, stage.outputs.UploadBucketName));
   if (stored !== undefined && sameVersion(stored.manifest, version)) {
     return { state: stored.manifest.status, versionId: version.versionId, manifest: stored.manifest };
   }

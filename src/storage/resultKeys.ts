@@ -38,6 +38,14 @@ export const manifestKey = (inputKey: string): string => `manifests/${inputKey}.
 export const unmappedManifestKey = (source: Pick<SourceObject, 'bucket' | 'key'>): string =>
   `manifests/_unmapped/${createHash('sha256').update(`${source.bucket}/${source.key}`).digest('hex')}.json`;
 
+/**
+ * Where the worker records an object's outcome (validateS3Records decides the same way, with the
+ * reason): its key's manifest, or under `_unmapped/` for an unsafe key or another bucket's object.
+ * @example recordedManifestKey({ bucket: 'uploads', key: 'incoming/a.csv' }, 'uploads') // 'manifests/incoming/a.csv.json'
+ */
+export const recordedManifestKey = (source: Pick<SourceObject, 'bucket' | 'key'>, uploadBucket: string): string =>
+  source.bucket !== uploadBucket || unsafeKeyReason(source.key) !== undefined ? unmappedManifestKey(source) : manifestKey(source.key);
+
 /** A version's outputs get their own folder, so an older event can never overwrite a newer result. */
 export const versionTag = (source: Pick<SourceObject, 'versionId' | 'eTag' | 'sequencer'>): string =>
   (source.versionId ?? source.eTag ?? source.sequencer).replace(/[^A-Za-z0-9._-]/g, '_');

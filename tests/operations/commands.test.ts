@@ -5,9 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { decodeToken, encodeToken, parsePrefix, parseSince } from '../../operations/commands/backfill.js';
 import { parseLimit } from '../../operations/commands/dlq.js';
 import { compareVersions, parseVersion } from '../../operations/commands/reprocess.js';
-import { manifestKeyFor } from '../../operations/commands/status.js';
 import { checkUploadArguments, keyFor } from '../../operations/commands/upload.js';
-import { unmappedManifestKey } from '../../src/storage/resultKeys.js';
+import { recordedManifestKey, unmappedManifestKey } from '../../src/storage/resultKeys.js';
 
 describe('files:upload keys', () => {
   test('a file goes under the route whose suffix it has, in any case; the longest suffix wins', () => {
@@ -80,8 +79,10 @@ describe('files:reprocess versions', () => {
 });
 
 test('files:status finds the rejection of an unsafe key from the key itself', () => {
-  expect(manifestKeyFor('uploads', 'incoming/orders/day.csv')).toBe('manifests/incoming/orders/day.csv.json');
-  expect(manifestKeyFor('uploads', 'incoming/../x.csv')).toBe(unmappedManifestKey({ bucket: 'uploads', key: 'incoming/../x.csv' }));
+  expect(recordedManifestKey({ bucket: 'uploads', key: 'incoming/orders/day.csv' }, 'uploads')).toBe('manifests/incoming/orders/day.csv.json');
+  expect(recordedManifestKey({ bucket: 'uploads', key: 'incoming/../x.csv' }, 'uploads')).toBe(
+    unmappedManifestKey({ bucket: 'uploads', key: 'incoming/../x.csv' }),
+  );
 });
 
 test('--limit is a whole number ≥ 1', () => {
