@@ -4,6 +4,7 @@
  * a large queue. `peekMessages` holds what it read hidden until it is done (so each message is
  * seen once and the loop ends), then makes all of it visible again: the queue is left as found.
  */
+import { forEachWithLimit } from '../src/batch/forEachWithLimit.js';
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface QueueDepth {
@@ -40,13 +41,10 @@ const BATCH = 10;
 const release = async (sqs: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<void> => {
   const batches: string[][] = [];
   for (let start = 0; start < receipts.length; start += BATCH) batches.push(receipts.slice(start, start + BATCH));
-  const next = async (): Promise<void> => {
-    for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) {
-      const entries = batch.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle, VisibilityTimeout: 0 }));
-      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, next));
+  await forEachWithLimit(batches, 8, async (batch) => {
+    const entries = batch.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  });
 };
 
 /**
