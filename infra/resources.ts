@@ -3,7 +3,7 @@
  * IAM and the results bucket's housekeeping (alarms and dashboard: monitoring.ts). Every
  * function here is pure: (settings, routes) → template fragment.
  */
-import { RESULT_PREFIXES, SUPERSEDED_TAG } from '../src/storage/resultKeys.js';
+import { OUTPUTS_PREFIX, RESULT_PREFIXES, SUPERSEDED_TAG } from '../src/storage/resultKeys.js';
 
 export const QUEUE_ID = 'jobs';
 export const UPLOADS_ID = 'uploads';
@@ -108,8 +108,8 @@ export const dlqPolicy = () => ({
   },
 });
 
-/** Where superseded outputs live (src/storage/resultKeys.ts: processed/<key>/<version>/<name>). */
-export const SUPERSEDED_PREFIX = 'processed/';
+/** Where superseded outputs live: among the outputs (src/storage/resultKeys.ts: processed/<key>/<version>/<name>). */
+export const SUPERSEDED_PREFIX = OUTPUTS_PREFIX;
 
 /** Days a tagged output stays current before it expires (see `supersededOutputsRule`). */
 export const SUPERSEDED_EXPIRATION_DAYS = 7;

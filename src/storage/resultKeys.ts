@@ -9,7 +9,10 @@
 import { createHash } from 'node:crypto';
 import type { SourceObject } from '../types.js';
 
-export const RESULT_PREFIXES = ['manifests/', 'processed/', 'failures/'] as const;
+/** Where the outputs of every object version live. */
+export const OUTPUTS_PREFIX = 'processed/';
+
+export const RESULT_PREFIXES = ['manifests/', OUTPUTS_PREFIX, 'failures/'] as const;
 
 /** S3 keys are at most 1024 bytes; leave room for the prefixes, version and output name. */
 export const MAX_INPUT_KEY_BYTES = 800;
@@ -50,7 +53,7 @@ export const recordedManifestKey = (source: Pick<SourceObject, 'bucket' | 'key'>
 export const versionTag = (source: Pick<SourceObject, 'versionId' | 'eTag' | 'sequencer'>): string =>
   (source.versionId ?? source.eTag ?? source.sequencer).replace(/[^A-Za-z0-9._-]/g, '_');
 
-export const outputKey = (source: SourceObject, name: string): string => `processed/${source.key}/${versionTag(source)}/${name}`;
+export const outputKey = (source: SourceObject, name: string): string => `${OUTPUTS_PREFIX}${source.key}/${versionTag(source)}/${name}`;
 
 /**
  * The tag the worker puts on outputs that no current manifest references any more (a superseded
