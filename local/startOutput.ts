@@ -4,6 +4,7 @@
  * file or a pipe; or, with `--json`, one JSON object per line for a machine.
  */
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CLEAR_LINE } from '../operations/progress.js';
 import { type FileOutcome, describeOutcome } from './fileOutcomes.js';
 
 export interface QueueDepths {
@@ -55,9 +56,6 @@ export interface OutputOptions {
   readonly plainEveryMs?: number;
   readonly now?: () => number;
 }
-
-/** ANSI: carriage return, then erase the whole line. */
-const CLEAR_LINE = '\r\u001b[2K';
 
 /** @example const output = startOutput({ json: process.argv.includes('--json') }); output.file(outcome) */
 export const startOutput = ({ json, stream = process.stdout, plainEveryMs = 10_000, now = Date.now }: OutputOptions): Output => {

@@ -8,6 +8,9 @@ export interface Progress {
   done(line: string): void;
 }
 
+/** ANSI: carriage return, then erase the whole line. */
+export const CLEAR_LINE = '\r\u001b[2K';
+
 interface Output {
   readonly isTTY?: boolean;
   write(text: string): unknown;
@@ -19,7 +22,7 @@ export const createProgress = (output: Output = process.stderr, intervalMs = 5_0
   return {
     update(line) {
       if (output.isTTY) {
-        output.write(`\r\x1b[2K${line}`);
+        output.write(`${CLEAR_LINE}${line}`);
         drawn = true;
       } else if (now() - lastPrinted >= intervalMs) {
         output.write(`${line}\n`);
@@ -27,7 +30,7 @@ export const createProgress = (output: Output = process.stderr, intervalMs = 5_0
       }
     },
     done(line) {
-      output.write(`${output.isTTY && drawn ? '\r\x1b[2K' : ''}${line}\n`);
+      output.write(`${output.isTTY && drawn ? CLEAR_LINE : ''}${line}\n`);
       drawn = false;
     },
   };
