@@ -4,15 +4,13 @@
  * function by its deterministic name, not by `Ref`: the `local` stage (no Lambda) deploys the
  * same alarms and dashboard, and a `Ref` to the function it leaves out would not resolve there.
  */
+import { OUTCOME_COUNTERS } from '../src/batch/types.js';
 import type { StageSettings } from '../src/config/settings.js';
 import { SERVICE, workerFunctionNameFor } from './service.js';
 import { metricsNamespaceFor } from './workerEnvironment.js';
 
 export const ALARM_TOPIC_ID = 'AlarmTopic';
 export const DASHBOARD_ID = 'Dashboard';
-
-/** The EMF counters the worker publishes once per batch (src/middleware/logOutcomes.ts), zeros included. */
-export const OUTCOME_COUNTERS = ['processed', 'rejected', 'retried', 'duplicate', 'skipped', 'unusable'] as const;
 
 /** Below this many finished files in the window, one bad upload would read as a high ratio. */
 export const REJECTED_RATIO_MIN_FILES = 10;

@@ -85,6 +85,14 @@ export type ObjectOutcome =
     readonly warning?: string;
   };
 
+/**
+ * The EMF counters the worker publishes once per batch, zeros included (`logOutcomes`), and the
+ * dashboard graphs (infra/monitoring.ts): each object's outcome (`retry` counted as `retried`), and
+ * messages that could not be read (`unusable`).
+ */
+export const OUTCOME_COUNTERS = ['processed', 'rejected', 'retried', 'skipped', 'duplicate', 'unusable'] as const;
+export type OutcomeCounter = (typeof OUTCOME_COUNTERS)[number];
+
 export interface FinishedObject {
   readonly outcome: ObjectOutcome;
   /** Time spent in `processObject`; none for a skip. */

@@ -8,7 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { NOT_FINISHED, messageFailure } from '../batch/messageFailure.js';
-import type { BatchContext, Outcomes, ParsedMessage } from '../batch/types.js';
+import { type BatchContext, OUTCOME_COUNTERS, type OutcomeCounter, type Outcomes, type ParsedMessage } from '../batch/types.js';
 
 export interface LogOutcomesOptions {
   readonly logger: Logger;
@@ -18,12 +18,9 @@ export interface LogOutcomesOptions {
 
 type BatchRequest = Request<SQSEvent, SQSBatchResponse, Error, BatchContext>;
 
-const COUNTERS = ['processed', 'rejected', 'retried', 'skipped', 'duplicate', 'unusable'] as const;
-type Counter = (typeof COUNTERS)[number];
-
 const VERBOSE_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO']);
 
-const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, totals: Record<Counter, number>): void => {
+const logMessage = (message: ParsedMessage, outcomes: Outcomes | undefined, logger: Logger, verbose: boolean, totals: Record<OutcomeCounter, number>): void => {
   const { messageId } = message.record;
   const { receiveCount } = message;
   if (message.kind === 'unusable') {
@@ -57,7 +54,7 @@ const bytesWritten = (outcomes: Outcomes | undefined): number => {
 
 export const logOutcomes = ({ logger, metrics, maxReceives }: LogOutcomesOptions): MiddlewareObj<SQSEvent, SQSBatchResponse, Error, BatchContext> => {
   const logOutcomesAfter = (request: BatchRequest): void => {
-    const totals: Record<Counter, number> = { processed: 0, rejected: 0, retried: 0, skipped: 0, duplicate: 0, unusable: 0 };
+    const totals: Record<OutcomeCounter, number> = { processed: 0, rejected: 0, retried: 0, skipped: 0, duplicate: 0, unusable: 0 };
     const verbose = VERBOSE_LEVELS.has(logger.getLevelName());
     const { messages = [], outcomes } = request.context;
     for (const message of messages) {
@@ -68,7 +65,7 @@ export const logOutcomes = ({ logger, metrics, maxReceives }: LogOutcomesOptions
         logger.error('last receive failed: the message moves to the DLQ', { messageId, receiveCount: message.receiveCount, reason: failure, body });
       }
     }
-    for (const name of COUNTERS) metrics.addMetric(name, MetricUnit.Count, totals[name]);
+    for (const name of OUTCOME_COUNTERS) metrics.addMetric(name, MetricUnit.Count, totals[name]);
     metrics.addMetric('bytesWritten', MetricUnit.Bytes, bytesWritten(outcomes));
     metrics.publishStoredMetrics();
   };
